@@ -1,0 +1,106 @@
+/** The tenant record schema: what the tenant table holds, validated on every read. */
+import { z } from 'zod';
+import { TenantMisconfiguredError } from './errors';
+import { ACCESS_LEVELS, type Tenant } from './model';
+
+/** Tenant ids: lower-case letters, digits and inner hyphens, 1-48 characters (they appear in tags, prefixes and session names). */
+export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+/** S3 bucket names as AWS allows them for new buckets (no dots, to keep ARNs unambiguous). */
+export const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** A key prefix: safe-character segments, each followed by `/`; no empty, `.` or `..` segment. */
+export const PREFIX_PATTERN = /^(?:(?!\.{1,2}\/)[A-Za-z0-9!_.()=@+,-]+\/)+$/;
+export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** STS limits for AssumeRole durations. */
+export const STS_MIN_DURATION_SECONDS = 900;
+export const STS_MAX_DURATION_SECONDS = 43_200;
+
+const duration = z.number().int().min(STS_MIN_DURATION_SECONDS).max(STS_MAX_DURATION_SECONDS);
+
+/** The stored shape (DynamoDB item). Unknown attributes are ignored; missing `regions` means the home region only. */
+export const tenantRecordSchema = z
+  .object({
+    tenantId: z.string().regex(TENANT_ID_PATTERN),
+    status: z.enum(['active', 'suspended']),
+    grants: z
+      .array(
+        z.object({
+          bucket: z.string().regex(BUCKET_PATTERN),
+          prefix: z.string().max(512).regex(PREFIX_PATTERN),
+          access: z.array(z.enum(ACCESS_LEVELS)).min(1),
+        }),
+      )
+      .max(20),
+    defaultDurationSeconds: duration,
+    maxDurationSeconds: duration,
+    region: z.string().regex(REGION_PATTERN),
+    regions: z.array(z.string().regex(REGION_PATTERN)).optional(),
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/)
+      .optional(),
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/)
+      .optional(),
+  })
+  .refine((r) => r.defaultDurationSeconds <= r.maxDurationSeconds, {
+    message: 'defaultDurationSeconds must not exceed maxDurationSeconds',
+    path: ['defaultDurationSeconds'],
+  });
+
+/** What a record must also satisfy for this deployment. */
+export interface TenantRecordRules {
+  /** The longest session the issuer can obtain: 3600 s for role chaining. */
+  readonly maxSessionSeconds: number;
+  /** Buckets the tenant access role covers. */
+  readonly dataBuckets: readonly string[];
+  /** Where a tenant's data lives, e.g. `tenants/{tenant}/`; every grant must lie under it. */
+  readonly prefixTemplate: string;
+}
+
+/** Renders the tenant's root prefix from the template. */
+export function tenantRootPrefix(template: string, tenantId: string): string {
+  return template.replaceAll('{tenant}', tenantId);
+}
+
+/**
+ * Validates a stored record for `expectedTenantId`; throws `TenantMisconfiguredError` with the reason in `detail`.
+ * A tenant whose durations exceed the issuer's cap is rejected here, so a caller never learns it from STS.
+ */
+export function parseTenantRecord(item: unknown, expectedTenantId: string, rules: TenantRecordRules): Tenant {
+  const parsed = tenantRecordSchema.safeParse(item);
+  const fail = (detail: string): never => {
+    throw new TenantMisconfiguredError(
+      "This tenant's configuration is invalid; the platform team has to correct it.",
+      { detail: `tenant ${expectedTenantId}: ${detail}` },
+    );
+  };
+  if (!parsed.success) {
+    return fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const r = parsed.data;
+  if (r.tenantId !== expectedTenantId) fail(`record is for tenant ${r.tenantId}`);
+  if (r.maxDurationSeconds > rules.maxSessionSeconds) {
+    fail(
+      `maxDurationSeconds ${r.maxDurationSeconds} exceeds the issuer's cap of ${rules.maxSessionSeconds} s (STS role chaining)`,
+    );
+  }
+  const root = tenantRootPrefix(rules.prefixTemplate, r.tenantId);
+  for (const g of r.grants) {
+    if (!rules.dataBuckets.includes(g.bucket)) fail(`grant bucket ${g.bucket} is not a data bucket of this deployment`);
+    if (!g.prefix.startsWith(root)) fail(`grant prefix ${g.prefix} is outside the tenant root ${root}`);
+  }
+  const regions = r.regions ?? [r.region];
+  if (!regions.includes(r.region)) fail(`home region ${r.region} is not in regions`);
+  return {
+    tenantId: r.tenantId,
+    status: r.status,
+    grants: r.grants.map((g) => ({ bucket: g.bucket, prefix: g.prefix, access: [...new Set(g.access)] })),
+    defaultDurationSeconds: r.defaultDurationSeconds,
+    maxDurationSeconds: r.maxDurationSeconds,
+    region: r.region,
+    regions,
+    ...(r.roleArn === undefined ? {} : { roleArn: r.roleArn }),
+    ...(r.externalId === undefined ? {} : { externalId: r.externalId }),
+  };
+}
