@@ -87,7 +87,8 @@ export function parseTenantRecord(item: unknown, expectedTenantId: string, rules
   }
   const root = tenantRootPrefix(rules.prefixTemplate, r.tenantId);
   for (const g of r.grants) {
-    if (!rules.dataBuckets.includes(g.bucket)) fail(`grant bucket ${g.bucket} is not a data bucket of this deployment`);
+    if (!rules.dataBuckets.includes(g.bucket))
+      fail(`grant bucket ${g.bucket} is not a data bucket of this deployment`);
     if (!g.prefix.startsWith(root)) fail(`grant prefix ${g.prefix} is outside the tenant root ${root}`);
   }
   const regions = r.regions ?? [r.region];

@@ -1,0 +1,74 @@
+import { TenantMisconfiguredError } from '../../../lambda/core/errors';
+import { parseTenantRecord } from '../../../lambda/core/tenant-record';
+import { ACME, RULES } from './fixtures';
+
+const RECORD = {
+  tenantId: 'acme',
+  status: 'active',
+  grants: ACME.grants,
+  defaultDurationSeconds: 900,
+  maxDurationSeconds: 3600,
+  region: 'eu-west-1',
+  regions: ['eu-west-1', 'us-east-1'],
+  updatedAt: '2026-11-01T00:00:00Z',
+};
+
+describe('parseTenantRecord', () => {
+  it('reads a valid record and ignores attributes it does not know', () => {
+    expect(parseTenantRecord(RECORD, 'acme', RULES)).toEqual(ACME);
+  });
+
+  it('defaults the allowed regions to the home region', () => {
+    const { regions: _, ...rest } = RECORD;
+    expect(parseTenantRecord(rest, 'acme', RULES).regions).toEqual(['eu-west-1']);
+  });
+
+  it.each([
+    [
+      'a maximum above the 1-hour role-chaining cap',
+      { maxDurationSeconds: 7200 },
+      /exceeds the issuer's cap of 3600 s/,
+    ],
+    [
+      'a default above the maximum',
+      { defaultDurationSeconds: 3600, maxDurationSeconds: 1800 },
+      /must not exceed/,
+    ],
+    ['a duration below the STS minimum', { defaultDurationSeconds: 60 }, /defaultDurationSeconds/],
+    [
+      'a grant outside the tenant root',
+      { grants: [{ bucket: 'credvend-data', prefix: 'tenants/globex/', access: ['read'] }] },
+      /outside the tenant root tenants\/acme\//,
+    ],
+    [
+      'a grant in an unknown bucket',
+      { grants: [{ bucket: 'other-bucket', prefix: 'tenants/acme/', access: ['read'] }] },
+      /not a data bucket/,
+    ],
+    [
+      'a wildcard prefix',
+      { grants: [{ bucket: 'credvend-data', prefix: 'tenants/acme/*', access: ['read'] }] },
+      /grants\.0\.prefix/,
+    ],
+    ['an unknown status', { status: 'deleted' }, /status/],
+    ['a record of another tenant', { tenantId: 'globex' }, /record is for tenant globex/],
+    [
+      'a home region outside its regions',
+      { regions: ['us-east-1'] },
+      /home region eu-west-1 is not in regions/,
+    ],
+    ['a malformed role ARN', { roleArn: 'arn:aws:iam::1:role/x' }, /roleArn/],
+  ])('refuses %s as misconfigured, with the reason for the audit log only', (_, change, detail) => {
+    let error: unknown;
+    try {
+      parseTenantRecord({ ...RECORD, ...change }, 'acme', RULES);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TenantMisconfiguredError);
+    expect((error as TenantMisconfiguredError).message).toBe(
+      "This tenant's configuration is invalid; the platform team has to correct it.",
+    );
+    expect((error as TenantMisconfiguredError).detail).toMatch(detail);
+  });
+});
