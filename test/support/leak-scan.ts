@@ -22,7 +22,8 @@ export function findLeak(): string | undefined {
   for (const line of lines) {
     if (JWT_SHAPE.test(line)) return `a JWT appears in: ${line.slice(0, 200)}`;
     for (const s of secrets) {
-      if (line.includes(s)) return `a registered secret (${s.slice(0, 4)}…) appears in: ${line.slice(0, 200)}`;
+      if (line.includes(s))
+        return `a registered secret (${s.slice(0, 4)}…) appears in: ${line.slice(0, 200)}`;
     }
   }
   return undefined;
