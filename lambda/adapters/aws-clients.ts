@@ -1,0 +1,140 @@
+/** Builds the AWS SDK clients the adapters share (keep-alive, timeouts, bounded retries) and their common call plumbing. */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** How an adapter's SDK client talks to its service. */
+export interface AwsClientOptions {
+  /** The region whose regional endpoint the client calls. Always explicit: no environment fallback. */
+  readonly region: string;
+  /** Overrides the endpoint, e.g. `http://127.0.0.1:PORT` for the local STS emulator or dynalite. */
+  readonly endpoint?: string;
+  /** Attempts per call, the first included. @default 3 */
+  readonly maxAttempts?: number;
+  /** Time allowed to open a connection. @default 1000 */
+  readonly connectionTimeoutMs?: number;
+  /** Time allowed for one request and its response. @default 3000 */
+  readonly requestTimeoutMs?: number;
+  /** Credentials for the client; the SDK's default provider chain when absent (the Lambda's role). */
+  readonly credentials?: STSClientConfig['credentials'];
+}
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 1000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 3000;
+
+/** A keep-alive HTTP handler whose timeouts throw (`TimeoutError`) instead of only warning. */
+export function createHttpHandler(
+  options: Pick<AwsClientOptions, 'connectionTimeoutMs' | 'requestTimeoutMs'>,
+) {
+  // Keep-alive saves a TCP+TLS handshake per call on a warm Lambda; the SDK would otherwise pick its own agents.
+  const agentOptions = { keepAlive: true, maxSockets: 50 };
+  return new NodeHttpHandler({
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+    httpAgent: new HttpAgent(agentOptions),
+    httpsAgent: new HttpsAgent(agentOptions),
+  });
+}
+
+function commonConfig(options: AwsClientOptions) {
+  return {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: createHttpHandler(options),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  };
+}
+
+/** An STS client on the regional endpoint of `options.region` (never the global one). */
+export function createStsClient(options: AwsClientOptions): STSClient {
+  return new STSClient({ ...commonConfig(options), useGlobalEndpoint: false });
+}
+
+/** A low-level DynamoDB client; wrap it with `DynamoDBDocumentClient.from` (and `destroy()` this one). */
+export function createDynamoDbClient(options: AwsClientOptions): DynamoDBClient {
+  return new DynamoDBClient(commonConfig(options));
+}
+
+/** A document client (plain JavaScript values in and out) over a new low-level client. */
+export function createDynamoDbDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoDbClient(options));
+}
+
+/** Node.js socket errors that mean "the service could not be reached", as the SDK's retry strategy lists them. */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const TIMEOUT_ERROR_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+]);
+
+/** The fields of an SDK error this code reads; every one may be absent on errors that never reached AWS. */
+export interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** Views any thrown value as a possible SDK error. */
+export function asSdkError(error: unknown): SdkErrorShape {
+  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+}
+
+/** True for failures a later retry may cure: timeouts, aborts, socket errors and 5xx answers. */
+export function isTransientFailure(error: unknown): boolean {
+  const e = asSdkError(error);
+  if (typeof e.name === 'string' && TIMEOUT_ERROR_NAMES.has(e.name)) return true;
+  if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return true;
+  if (typeof e.name === 'string' && NETWORK_ERROR_CODES.has(e.name)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 500;
+}
+
+/** Raised by `sendWithDeadline` when the overall deadline passes first. */
+export class DeadlineExceededError extends Error {
+  override name = 'DeadlineExceededError';
+  constructor(readonly deadlineMs: number) {
+    super(`the call did not complete within its ${deadlineMs} ms deadline`);
+  }
+}
+
+/**
+ * Runs `send` with an abort signal that fires after `deadlineMs`, covering every retry and backoff.
+ * The signal cancels the in-flight HTTP request; the race makes the deadline hold even where a layer
+ * (a credential provider, a test double) ignores the signal.
+ */
+export async function sendWithDeadline<T>(
+  deadlineMs: number,
+  send: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let onAbort: (() => void) | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new DeadlineExceededError(deadlineMs));
+    controller.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const timer = setTimeout(() => controller.abort(), deadlineMs);
+  try {
+    return await Promise.race([send(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) controller.signal.removeEventListener('abort', onAbort);
+  }
+}

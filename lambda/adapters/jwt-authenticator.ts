@@ -1,0 +1,317 @@
+/** The `Authenticator` adapter: verifies Cognito or OIDC JWTs with aws-jwt-verify and turns them into a `Principal`. */
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwkInvalidKtyError,
+  JwkInvalidUseError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwkValidationError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  NonRetryableFetchError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { assertIsJwks, findJwkInJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { type SupportedSignatureAlgorithm, supportedSignatureAlgorithms } from 'aws-jwt-verify/jwt-verifier';
+import { UnauthenticatedError } from '../core/errors';
+import type { Principal } from '../core/model';
+import type { Authenticator } from '../core/ports';
+import { TENANT_ID_PATTERN } from '../core/tenant-record';
+
+/** Longest token accepted, in characters; longer ones are refused before any parsing. */
+export const MAX_TOKEN_LENGTH = 8192;
+/** The claim that names the caller's tenant unless configured otherwise (a Cognito custom attribute). */
+export const DEFAULT_TENANT_CLAIM = 'custom:tenant_id';
+/** Clock skew tolerated on `exp` and `nbf` unless configured otherwise. */
+export const DEFAULT_GRACE_SECONDS = 60;
+
+const MAX_GRACE_SECONDS = 300;
+const MAX_SUBJECT_LENGTH = 256;
+const MAX_JWKS_BYTES = 256 * 1024;
+const JWKS_FETCH_TIMEOUT_MS = 3000;
+const BEARER_PREFIX = /^bearer /i;
+/** RFC 7235 token68, which covers base64url JWTs. */
+const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** Options both modes share. */
+interface CommonOptions {
+  /** The claim holding the tenant id. @default 'custom:tenant_id' */
+  readonly tenantClaim?: string;
+  /** Seconds of clock skew tolerated on `exp`/`nbf` (0-300). @default 60 */
+  readonly graceSeconds?: number;
+  /** Signature algorithms accepted (all asymmetric). @default ['RS256'] */
+  readonly algorithms?: readonly SupportedSignatureAlgorithm[];
+  /**
+   * Pre-loaded JWKS for tests and the offline sandbox. When set, these are the only keys: the JWKS URI is never
+   * fetched, and a token with an unknown `kid` is refused.
+   */
+  readonly jwks?: Jwks;
+}
+
+/** Tokens from an Amazon Cognito user pool. */
+export interface CognitoAuthenticatorOptions extends CommonOptions {
+  readonly provider: 'cognito';
+  readonly userPoolId: string;
+  /** App client ids accepted (`aud` of id tokens, `client_id` of access tokens); `null` opts out of the check. */
+  readonly clientId: readonly string[] | null;
+  readonly tokenUse: 'id' | 'access';
+}
+
+/** Tokens from any OIDC issuer that publishes a JWKS. */
+export interface OidcAuthenticatorOptions extends CommonOptions {
+  readonly provider: 'oidc';
+  /** Must equal the tokens' `iss` exactly. */
+  readonly issuer: string;
+  /** Audiences accepted (at least one must be in `aud`); `null` opts out of the check. */
+  readonly audience: readonly string[] | null;
+  /** https, or http on a loopback host (the local sandbox). @default `${issuer}/.well-known/jwks.json` */
+  readonly jwksUri?: string;
+}
+
+/** Configuration of a `JwtAuthenticator`. */
+export type JwtAuthenticatorOptions = CognitoAuthenticatorOptions | OidcAuthenticatorOptions;
+
+/** Throws the one authentication error; `detail` is a fixed phrase for the audit log, never token content. */
+function reject(detail: string, cause?: unknown): never {
+  throw new UnauthenticatedError({ cause, detail });
+}
+
+// Ordered: subclasses before the classes they extend.
+const LIBRARY_FAILURES: readonly (readonly [abstract new (...args: never[]) => Error, string])[] = [
+  [JwtExpiredError, 'expired'],
+  [JwtNotBeforeError, 'not yet valid'],
+  [JwtInvalidIssuerError, 'wrong issuer'],
+  // The Cognito verifier picks its issuer config by the token's `iss` and reports an unknown or missing one this
+  // way; options are checked at construction, so no other cause reaches verify().
+  [ParameterValidationError, 'wrong issuer'],
+  [JwtInvalidAudienceError, 'wrong audience'],
+  [CognitoJwtInvalidClientIdError, 'wrong client id'],
+  [CognitoJwtInvalidTokenUseError, 'wrong token use'],
+  [JwtInvalidSignatureAlgorithmError, 'algorithm not allowed'],
+  [JwtInvalidSignatureError, 'bad signature'],
+  [JwtWithoutValidKidError, 'unknown signing key'],
+  [KidNotFoundInJwksError, 'unknown signing key'],
+  // The library's penalty box: a refetch for an unknown kid was tried moments ago.
+  [WaitPeriodNotYetEndedJwkError, 'unknown signing key'],
+  [JwksNotAvailableInCacheError, 'signing keys unavailable'],
+  [FetchError, 'signing keys unavailable'],
+  [JwksValidationError, 'unusable signing key'],
+  [JwkValidationError, 'unusable signing key'],
+  [JwkInvalidUseError, 'unusable signing key'],
+  [JwkInvalidKtyError, 'unusable signing key'],
+  [JwtParseError, 'malformed token'],
+];
+
+function failureDetail(error: unknown): string {
+  return LIBRARY_FAILURES.find(([type]) => error instanceof type)?.[1] ?? 'verification failed';
+}
+
+/** True for `http:` URLs on 127.0.0.0/8, `localhost` or `[::1]`. */
+function isLoopbackHttp(url: URL): boolean {
+  return (
+    url.protocol === 'http:' &&
+    (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(url.hostname))
+  );
+}
+
+/**
+ * JWKS fetcher for plain-http URIs on loopback hosts (the local sandbox's dev issuer), using global `fetch`.
+ * Anything else is refused: https JWKS stay with the library's own fetcher, and no redirect is followed.
+ */
+export class LoopbackJwksFetcher implements Fetcher {
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    if (!URL.canParse(uri) || !isLoopbackHttp(new URL(uri))) {
+      throw new NonRetryableFetchError(uri, 'only http URIs on a loopback host are fetched here');
+    }
+    let response: Response;
+    try {
+      response = await globalThis.fetch(uri, {
+        redirect: 'error',
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new FetchError(uri, error instanceof Error ? error.message : 'request failed');
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new NonRetryableFetchError(uri, `status code is ${response.status}, expected 200`);
+    }
+    const body = await response.arrayBuffer();
+    if (body.byteLength > MAX_JWKS_BYTES) throw new NonRetryableFetchError(uri, 'JWKS is too large');
+    return body;
+  }
+}
+
+/** A JWKS cache that only ever holds the keys it was given (used with `jwks`): no fetching, no timers. */
+class StaticJwksCache implements JwksCache {
+  private readonly jwksByUri = new Map<string, Jwks>();
+
+  addJwks(jwksUri: string, jwks: Jwks): void {
+    this.jwksByUri.set(jwksUri, jwks);
+  }
+
+  async getJwks(jwksUri: string): Promise<Jwks> {
+    const jwks = this.jwksByUri.get(jwksUri);
+    if (jwks === undefined) throw new JwksNotAvailableInCacheError('no pre-loaded JWKS for this issuer');
+    return jwks;
+  }
+
+  getCachedJwk(jwksUri: string, decomposedJwt: Parameters<JwksCache['getCachedJwk']>[1]) {
+    const kid = decomposedJwt.header.kid;
+    if (typeof kid !== 'string') throw new JwtWithoutValidKidError('JWT header does not have a valid kid');
+    const jwks = this.jwksByUri.get(jwksUri);
+    if (jwks === undefined) throw new JwksNotAvailableInCacheError('no pre-loaded JWKS for this issuer');
+    const jwk = findJwkInJwks(jwks, kid);
+    if (jwk === undefined) throw new KidNotFoundInJwksError('kid not found in the pre-loaded JWKS');
+    return jwk;
+  }
+
+  async getJwk(jwksUri: string, decomposedJwt: Parameters<JwksCache['getJwk']>[1]) {
+    return this.getCachedJwk(jwksUri, decomposedJwt);
+  }
+}
+
+function checkList(name: string, list: readonly string[] | null): string[] | null {
+  if (list === null) return null;
+  if (list.length === 0 || list.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new Error(`${name} must be null or a non-empty list of non-empty strings`);
+  }
+  return [...list];
+}
+
+function checkJwksUri(uri: string): URL {
+  const url = URL.canParse(uri) ? new URL(uri) : undefined;
+  if (url === undefined || !(url.protocol === 'https:' || isLoopbackHttp(url))) {
+    throw new Error(`jwksUri must be an https URL, or http on a loopback host: ${uri}`);
+  }
+  return url;
+}
+
+/**
+ * Verifies bearer JWTs (signature against the issuer's cached JWKS, issuer, audience or client id, `exp`/`nbf`
+ * with a small grace, algorithm allow-list, size) and returns the caller as a `Principal`.
+ * Every failure is an `UnauthenticatedError` whose `detail` says why, in a fixed phrase.
+ * Misconfiguration throws a plain `Error` from the constructor, so a bad deployment fails at init.
+ */
+export class JwtAuthenticator implements Authenticator {
+  private readonly verify: (token: string) => Promise<JwtPayload>;
+  private readonly tenantClaim: string;
+  private readonly algorithms: ReadonlySet<string>;
+
+  constructor(options: JwtAuthenticatorOptions) {
+    const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+      throw new Error(`graceSeconds must be an integer from 0 to ${MAX_GRACE_SECONDS}`);
+    }
+    const algorithms = options.algorithms ?? ['RS256'];
+    if (algorithms.length === 0 || algorithms.some((a) => !supportedSignatureAlgorithms.includes(a))) {
+      throw new Error(`algorithms must be a non-empty subset of ${supportedSignatureAlgorithms.join(', ')}`);
+    }
+    this.algorithms = new Set(algorithms);
+    this.tenantClaim = options.tenantClaim ?? DEFAULT_TENANT_CLAIM;
+    if (this.tenantClaim.length === 0) throw new Error('tenantClaim must not be empty');
+    if (options.jwks !== undefined) assertIsJwks(options.jwks);
+    const staticCache = options.jwks === undefined ? undefined : new StaticJwksCache();
+
+    if (options.provider === 'cognito') {
+      const verifier = CognitoJwtVerifier.create(
+        {
+          userPoolId: options.userPoolId,
+          tokenUse: options.tokenUse,
+          clientId: checkList('clientId', options.clientId),
+          graceSeconds,
+        },
+        staticCache === undefined ? undefined : { jwksCache: staticCache },
+      );
+      if (options.jwks !== undefined) verifier.cacheJwks(options.jwks);
+      this.verify = (token) => verifier.verify(token);
+    } else {
+      const jwksUri = checkJwksUri(
+        options.jwksUri ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+      );
+      // The library's fetcher speaks https only; the sandbox's dev issuer serves its JWKS over loopback http.
+      const jwksCache =
+        staticCache ??
+        (jwksUri.protocol === 'http:'
+          ? new SimpleJwksCache({ fetcher: new LoopbackJwksFetcher() })
+          : undefined);
+      const verifier = JwtVerifier.create(
+        {
+          issuer: options.issuer,
+          audience: checkList('audience', options.audience),
+          jwksUri: jwksUri.href,
+          graceSeconds,
+        },
+        jwksCache === undefined ? undefined : { jwksCache },
+      );
+      if (options.jwks !== undefined) verifier.cacheJwks(options.jwks);
+      this.verify = (token) => verifier.verify(token);
+    }
+  }
+
+  /** Verifies the token and returns who is calling; throws `UnauthenticatedError` otherwise. */
+  async authenticate(token: string): Promise<Principal> {
+    if (typeof token !== 'string' || token.length === 0) reject('token missing');
+    if (token.length > MAX_TOKEN_LENGTH) reject('token too large');
+    let header: ReturnType<typeof decomposeUnverifiedJwt>['header'];
+    try {
+      header = decomposeUnverifiedJwt(token).header;
+    } catch (error) {
+      return reject('malformed token', error);
+    }
+    // Checked before the library sees the token, so a disallowed algorithm never triggers a JWKS fetch.
+    if (header.alg === undefined || !this.algorithms.has(header.alg)) reject('algorithm not allowed');
+    // RFC 7515 4.1.11: extensions marked critical must be understood; we understand none.
+    if (header.crit !== undefined) reject('unsupported critical header');
+    let payload: JwtPayload;
+    try {
+      payload = await this.verify(token);
+    } catch (error) {
+      return reject(failureDetail(error), error);
+    }
+    return this.principalOf(payload);
+  }
+
+  private principalOf(payload: JwtPayload): Principal {
+    // aws-jwt-verify accepts a token without `exp`; a credential service must not.
+    if (typeof payload.exp !== 'number') reject('expiry missing');
+    const subject = payload.sub;
+    if (typeof subject !== 'string' || subject.length === 0) reject('subject missing');
+    if (subject.length > MAX_SUBJECT_LENGTH || CONTROL_CHARACTER.test(subject)) reject('subject invalid');
+    const tenantId = Object.hasOwn(payload, this.tenantClaim) ? payload[this.tenantClaim] : undefined;
+    if (tenantId === undefined || tenantId === null) reject('tenant claim missing');
+    if (typeof tenantId !== 'string') reject('tenant claim not a string');
+    if (!TENANT_ID_PATTERN.test(tenantId)) reject('tenant claim invalid');
+    const amr = payload.amr;
+    return { subject, tenantId, mfa: Array.isArray(amr) && amr.includes('mfa') };
+  }
+}
+
+/**
+ * Extracts the token from an `Authorization` header value: the `Bearer` scheme (any case), one space, one
+ * token68 and nothing else. Throws `UnauthenticatedError` otherwise.
+ */
+export function bearerToken(headerValue: string | undefined): string {
+  if (headerValue === undefined || headerValue.length === 0) reject('authorization header missing');
+  if (headerValue.length > 'Bearer '.length + MAX_TOKEN_LENGTH) reject('token too large');
+  if (!BEARER_PREFIX.test(headerValue)) reject('not a bearer token');
+  const token = headerValue.slice('Bearer '.length);
+  if (!TOKEN68.test(token)) reject('malformed bearer token');
+  return token;
+}

@@ -1,0 +1,573 @@
+/**
+ * The Lambda handler end to end inside the process: real JWT verification (keys served by a loopback JWKS
+ * endpoint), the real core and HTTP layer, and the AWS SDK clients mocked at `send` with aws-sdk-client-mock.
+ */
+import { randomBytes } from 'node:crypto';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandInput,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { type LocalRequest, toRestEvent } from '../../sandbox/local-api/rest-event';
+import { type JwksServer, startJwksServer } from '../support/jwks-server';
+import { capturedOutput, registerSecret } from '../support/leak-scan';
+import { TEST_AUDIENCE, TEST_ISSUER, TokenFactory } from '../support/token-factory';
+
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
+const GLOBEX_ROLE_ARN = 'arn:aws:iam::123456789012:role/globex-access';
+
+const TENANTS: Record<string, Record<string, unknown>> = {
+  acme: {
+    tenantId: 'acme',
+    status: 'active',
+    grants: [
+      { bucket: 'credvend-data', prefix: 'tenants/acme/', access: ['read', 'list'] },
+      {
+        bucket: 'credvend-data',
+        prefix: 'tenants/acme/uploads/',
+        access: ['read', 'write', 'delete', 'list'],
+      },
+    ],
+    defaultDurationSeconds: 900,
+    maxDurationSeconds: 3600,
+    region: 'eu-west-1',
+    regions: ['eu-west-1', 'us-east-1'],
+  },
+  globex: {
+    tenantId: 'globex',
+    status: 'active',
+    grants: [{ bucket: 'credvend-archive', prefix: 'tenants/globex/', access: ['read'] }],
+    defaultDurationSeconds: 1800,
+    maxDurationSeconds: 1800,
+    region: 'us-east-1',
+    roleArn: GLOBEX_ROLE_ARN,
+    externalId: 'globex-external-7',
+  },
+  initech: {
+    tenantId: 'initech',
+    status: 'suspended',
+    grants: [{ bucket: 'credvend-data', prefix: 'tenants/initech/', access: ['read'] }],
+    defaultDurationSeconds: 900,
+    maxDurationSeconds: 900,
+    region: 'eu-west-1',
+  },
+  // Above the one-hour role-chaining cap: refused when read, never sent to STS.
+  hooli: {
+    tenantId: 'hooli',
+    status: 'active',
+    grants: [{ bucket: 'credvend-data', prefix: 'tenants/hooli/', access: ['read'] }],
+    defaultDurationSeconds: 900,
+    maxDurationSeconds: 7200,
+    region: 'eu-west-1',
+  },
+};
+
+const sts = mockClient(STSClient);
+const dynamoDb = mockClient(DynamoDBDocumentClient);
+const tokens = new TokenFactory();
+let jwks: JwksServer;
+let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** What a successful AssumeRole returns; the secrets are registered with the leak scan. */
+function stsAnswer(input: AssumeRoleCommandInput) {
+  const secretAccessKey = randomBytes(30).toString('base64');
+  const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(120).toString('base64')}`;
+  registerSecret(secretAccessKey);
+  registerSecret(sessionToken);
+  return {
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLE000000001',
+      SecretAccessKey: secretAccessKey,
+      SessionToken: sessionToken,
+      Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000),
+    },
+    AssumedRoleUser: {
+      AssumedRoleId: `AROAEXAMPLE:${input.RoleSessionName}`,
+      Arn: `arn:aws:sts::123456789012:assumed-role/credvend-tenant-access/${input.RoleSessionName}`,
+    },
+  };
+}
+
+beforeAll(async () => {
+  jwks = await startJwksServer(tokens.jwks);
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    TENANT_TABLE_NAME: 'credvend-tenants',
+    TENANT_CACHE_TTL_SECONDS: '0',
+    TENANT_ROLE_ARN: ROLE_ARN,
+    DATA_BUCKETS: 'credvend-data,credvend-archive',
+    ALLOWED_REGIONS: 'eu-west-1,us-east-1',
+    ALLOWED_ORIGINS: 'https://app.example.com',
+    JWT_PROVIDER: 'oidc',
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_AUDIENCE,
+    JWT_JWKS_URI: jwks.jwksUri,
+    POWERTOOLS_DEV: 'false',
+  });
+  ({ handler } = await import('../../lambda/handler'));
+});
+
+afterAll(() => jwks.close());
+
+beforeEach(() => {
+  sts.reset();
+  dynamoDb.reset();
+  sts.on(AssumeRoleCommand).callsFake(stsAnswer);
+  dynamoDb.on(GetCommand).callsFake((input: { Key: { tenantId: string } }) => ({
+    Item: TENANTS[input.Key.tenantId],
+  }));
+});
+
+/** Sends a request through the handler, as API Gateway would deliver it. */
+async function call(
+  request: Omit<LocalRequest, 'headers'> & { token?: string | null; headers?: Record<string, string> },
+) {
+  const token = request.token === undefined ? tokens.oidcToken() : request.token;
+  const headers = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...request.headers };
+  const event = toRestEvent({ ...request, headers });
+  const result = await handler(event);
+  return {
+    status: result.statusCode,
+    headers: result.headers ?? {},
+    body: JSON.parse(result.body) as Record<string, unknown>,
+    requestId: event.requestContext.requestId,
+  };
+}
+
+const acmeAs = (user: string) => tokens.oidcToken({ sub: user });
+const tokenOf = (tenant: string) => tokens.oidcToken({ 'custom:tenant_id': tenant });
+
+/** The audit events written for one request. */
+function auditEventsOf(requestId: string): Record<string, unknown>[] {
+  return capturedOutput()
+    .filter((line) => line.startsWith('{') && line.includes(requestId))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((event) => event.audit === 'credvend.request');
+}
+
+/** The STS client that made the first AssumeRole call. */
+function clientOfFirstAssumeRole(): STSClient {
+  const first = sts.commandCalls(AssumeRoleCommand)[0];
+  if (first === undefined) throw new Error('AssumeRole was not called');
+  return first.thisValue as STSClient;
+}
+
+const regionOfFirstAssumeRole = () => clientOfFirstAssumeRole().config.region();
+
+const ACME_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
+      Resource: 'arn:aws:s3:::credvend-data/tenants/acme/*',
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:GetObjectAttributes',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+      ],
+      Resource: 'arn:aws:s3:::credvend-data/tenants/acme/uploads/*',
+    },
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::credvend-data',
+      Condition: { StringLike: { 's3:prefix': ['tenants/acme/*', 'tenants/acme/uploads/*'] } },
+    },
+  ],
+});
+
+describe('POST /v1/credentials', () => {
+  it('assumes the tenant access role with exactly the planned policy, tags, source identity and duration', async () => {
+    const response = await call({ method: 'POST', url: '/v1/credentials', requestId: 'c0ffee00-1111-2222' });
+
+    expect(response.status).toBe(200);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
+      RoleArn: ROLE_ARN,
+      RoleSessionName: 'acme.user-0001.c0ffee00',
+      DurationSeconds: 900,
+      Policy: ACME_POLICY,
+      Tags: [{ Key: 'tenant', Value: 'acme' }],
+      TransitiveTagKeys: ['tenant'],
+      SourceIdentity: 'user-0001',
+    });
+  });
+
+  it('calls the regional STS endpoint of the tenant home region', async () => {
+    await call({ method: 'POST', url: '/v1/credentials' });
+
+    expect(await regionOfFirstAssumeRole()).toBe('eu-west-1');
+    expect(clientOfFirstAssumeRole().config.useGlobalEndpoint).toBe(false);
+  });
+
+  it('returns the credentials with no-store caching and the granted scope', async () => {
+    const response = await call({ method: 'POST', url: '/v1/credentials' });
+
+    expect(response.headers['Cache-Control']).toBe('no-store');
+    expect(response.body).toEqual({
+      accessKeyId: 'ASIAEXAMPLE000000001',
+      secretAccessKey: expect.any(String),
+      sessionToken: expect.stringMatching(/^IQoJ/),
+      expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      region: 'eu-west-1',
+      tenantId: 'acme',
+      durationSeconds: 900,
+      scope: TENANTS.acme?.grants,
+    });
+  });
+
+  it('narrows the policy to the requested sub-prefix, access levels, duration and region', async () => {
+    const body = JSON.stringify({
+      scope: [{ bucket: 'credvend-data', prefix: 'tenants/acme/uploads/2026/', access: ['write'] }],
+      durationSeconds: 1200,
+      region: 'us-east-1',
+    });
+    const response = await call({ method: 'POST', url: '/v1/credentials', body });
+
+    expect(response.status).toBe(200);
+    expect(await regionOfFirstAssumeRole()).toBe('us-east-1');
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
+      DurationSeconds: 1200,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+            Resource: 'arn:aws:s3:::credvend-data/tenants/acme/uploads/2026/*',
+          },
+        ],
+      }),
+    });
+  });
+
+  it("uses the tenant's own role and external id when its record names them", async () => {
+    await call({ method: 'POST', url: '/v1/credentials', token: tokenOf('globex') });
+
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: GLOBEX_ROLE_ARN,
+      ExternalId: 'globex-external-7',
+      DurationSeconds: 1800,
+      Tags: [{ Key: 'tenant', Value: 'globex' }],
+    });
+  });
+
+  it('sanitizes a subject that STS would refuse as SourceIdentity, keeping it unique', async () => {
+    await call({ method: 'POST', url: '/v1/credentials', token: acmeAs('alice smith/ä') });
+
+    const input = sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
+    expect(input?.SourceIdentity).toMatch(/^alice-smith--?-[0-9a-f]{10}$/);
+    expect(input?.RoleSessionName).toMatch(/^acme\.alice-smith[\w+=,.@-]*\.[A-Za-z0-9]{1,8}$/);
+  });
+
+  it('writes one audit event with the access key id and never the secret', async () => {
+    const response = await call({ method: 'POST', url: '/v1/credentials' });
+
+    const events = auditEventsOf(response.requestId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      outcome: 'success',
+      route: 'POST /v1/credentials',
+      tenantId: 'acme',
+      subject: 'user-0001',
+      accessKeyId: 'ASIAEXAMPLE000000001',
+      durationSeconds: 900,
+      region: 'eu-west-1',
+      scope: [
+        'credvend-data/tenants/acme/:read,list',
+        'credvend-data/tenants/acme/uploads/:read,write,delete,list',
+      ],
+    });
+    expect(JSON.stringify(events[0])).not.toContain(String(response.body.secretAccessKey));
+  });
+});
+
+describe('the SDK formats', () => {
+  it('GET /v1/credentials/container answers in the container-credentials shape', async () => {
+    const response = await call({
+      method: 'GET',
+      url: '/v1/credentials/container?bucket=credvend-data&prefix=tenants/acme/uploads/&access=read&durationSeconds=1000',
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.headers['Cache-Control']).toBe('no-store');
+    expect(response.body).toEqual({
+      Code: 'Success',
+      Type: 'AWS-HMAC',
+      LastUpdated: expect.stringMatching(/Z$/),
+      AccessKeyId: 'ASIAEXAMPLE000000001',
+      SecretAccessKey: expect.any(String),
+      Token: expect.any(String),
+      Expiration: expect.stringMatching(/Z$/),
+    });
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { DurationSeconds: 1000 });
+  });
+
+  it('GET /v1/credentials/process answers in the credential_process shape', async () => {
+    const response = await call({ method: 'GET', url: '/v1/credentials/process' });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      Version: 1,
+      AccessKeyId: 'ASIAEXAMPLE000000001',
+      SecretAccessKey: expect.any(String),
+      SessionToken: expect.any(String),
+      Expiration: expect.stringMatching(/Z$/),
+    });
+  });
+
+  it('a container-format refusal carries the top-level Code and Message the SDKs print', async () => {
+    const response = await call({ method: 'GET', url: '/v1/credentials/container', token: null });
+
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ Code: 'UNAUTHENTICATED', error: { code: 'UNAUTHENTICATED' } });
+  });
+});
+
+describe('POST /v1/credentials/dry-run and GET /v1/tenant', () => {
+  it('returns the plan that a vend would send, without calling STS', async () => {
+    const response = await call({ method: 'POST', url: '/v1/credentials/dry-run' });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      tenantId: 'acme',
+      roleArn: ROLE_ARN,
+      region: 'eu-west-1',
+      durationSeconds: 900,
+      sourceIdentity: 'user-0001',
+    });
+    expect(JSON.stringify(response.body)).toContain('tenants/acme/uploads/*');
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+
+  it("describes what the caller's tenant may ask for, without calling STS", async () => {
+    const response = await call({ method: 'GET', url: '/v1/tenant' });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ tenantId: 'acme', maxDurationSeconds: 3600 });
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+});
+
+describe('refusals before STS', () => {
+  const vend = { method: 'POST', url: '/v1/credentials' } as const;
+  const cases: [string, Parameters<typeof call>[0], number, string][] = [
+    ['no Authorization header', { ...vend, token: null }, 401, 'UNAUTHENTICATED'],
+    [
+      'a forged token',
+      { ...vend, token: new TokenFactory('test-key-1').oidcToken() },
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'an expired token',
+      { ...vend, token: tokens.oidcToken({ exp: 1_700_000_000 }) },
+      401,
+      'UNAUTHENTICATED',
+    ],
+    ['an unknown tenant', { ...vend, token: tokenOf('umbrella') }, 403, 'TENANT_NOT_FOUND'],
+    ['a suspended tenant', { ...vend, token: tokenOf('initech') }, 403, 'TENANT_SUSPENDED'],
+    [
+      "another tenant's prefix",
+      { ...vend, body: JSON.stringify({ scope: [{ prefix: 'tenants/globex/' }] }) },
+      403,
+      'SCOPE_NOT_GRANTED',
+    ],
+    [
+      'more access than granted',
+      { ...vend, body: JSON.stringify({ scope: [{ prefix: 'tenants/acme/', access: ['write'] }] }) },
+      403,
+      'SCOPE_NOT_GRANTED',
+    ],
+    [
+      'a duration above the tenant maximum',
+      { ...vend, body: '{"durationSeconds":3601}' },
+      400,
+      'DURATION_TOO_LONG',
+    ],
+    [
+      'a duration below the STS minimum',
+      { ...vend, body: '{"durationSeconds":899}' },
+      400,
+      'DURATION_TOO_SHORT',
+    ],
+    [
+      'a region the tenant may not use',
+      { ...vend, body: '{"region":"ap-south-1"}' },
+      400,
+      'REGION_NOT_ALLOWED',
+    ],
+    [
+      'a wildcard in the prefix',
+      { ...vend, body: '{"scope":[{"prefix":"tenants/*/"}]}' },
+      400,
+      'INVALID_SCOPE',
+    ],
+    ['a body that is not JSON', { ...vend, body: '{"scope":' }, 400, 'INVALID_REQUEST'],
+    ['an unknown field', { ...vend, body: '{"roleArn":"arn:aws:iam::1:role/x"}' }, 400, 'INVALID_REQUEST'],
+    ['a body over 16 KiB', { ...vend, body: `{"x":"${'a'.repeat(17_000)}"}` }, 413, 'REQUEST_TOO_LARGE'],
+    [
+      'a tenant record above the role-chaining cap',
+      { ...vend, token: tokenOf('hooli') },
+      500,
+      'TENANT_MISCONFIGURED',
+    ],
+    ['an unknown route', { method: 'GET', url: '/v1/secrets' }, 404, 'NOT_FOUND'],
+    ['a wrong method', { method: 'DELETE', url: '/v1/credentials' }, 405, 'METHOD_NOT_ALLOWED'],
+    [
+      'a query parameter given twice',
+      { method: 'GET', url: '/v1/credentials/process?durationSeconds=900&durationSeconds=3600' },
+      400,
+      'INVALID_REQUEST',
+    ],
+  ];
+
+  it.each(cases)(
+    '%s is refused in the error shape, with no STS call',
+    async (_name, request, status, code) => {
+      const response = await call(request);
+
+      expect({ status: response.status, code: (response.body.error as { code: string }).code }).toEqual({
+        status,
+        code,
+      });
+      expect(response.body).toEqual({
+        error: { code, message: expect.any(String), requestId: response.requestId },
+      });
+      expect(response.headers['Cache-Control']).toBe('no-store');
+      expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+      expect(auditEventsOf(response.requestId)).toEqual([
+        expect.objectContaining({ outcome: status < 500 ? 'refused' : 'failed', errorCode: code }),
+      ]);
+    },
+  );
+
+  it('asks a caller without a token for a bearer token', async () => {
+    const response = await call({ ...vend, token: null });
+
+    expect(response.headers['WWW-Authenticate']).toBe('Bearer');
+  });
+
+  it('says the same generic thing for every authentication failure', async () => {
+    const missing = await call({ ...vend, token: null });
+    const expired = await call({ ...vend, token: tokens.oidcToken({ exp: 1_700_000_000 }) });
+
+    expect((missing.body.error as { message: string }).message).toBe(
+      (expired.body.error as { message: string }).message,
+    );
+  });
+});
+
+describe('upstream failures', () => {
+  const vend = { method: 'POST', url: '/v1/credentials' } as const;
+  const stsError = (name: string, status: number, message: string) =>
+    new STSServiceException({
+      name,
+      $fault: status < 500 ? 'client' : 'server',
+      $metadata: { httpStatusCode: status },
+      message,
+    });
+
+  it('STS throttling becomes 429 THROTTLED with Retry-After', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('Throttling', 400, 'Rate exceeded'));
+
+    const response = await call(vend);
+
+    expect(response.status).toBe(429);
+    expect(response.body).toMatchObject({ error: { code: 'THROTTLED' } });
+    expect(response.headers['Retry-After']).toBe('2');
+  });
+
+  it('STS access denied becomes 502 ISSUER_REJECTED without the STS message', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(
+        stsError('AccessDenied', 403, `User: arn:aws:sts::123456789012:assumed-role/vend is not authorized`),
+      );
+
+    const response = await call(vend);
+
+    expect(response.status).toBe(502);
+    expect(response.body).toMatchObject({ error: { code: 'ISSUER_REJECTED' } });
+    expect(JSON.stringify(response.body)).not.toContain('123456789012');
+  });
+
+  it('an STS outage becomes 503 UPSTREAM_UNAVAILABLE with Retry-After', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('ServiceUnavailable', 503, 'Service Unavailable'));
+
+    const response = await call(vend);
+
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(response.headers['Retry-After']).toBeDefined();
+  });
+
+  it('an unexpected failure becomes a generic 500 that hides the cause', async () => {
+    sts.on(AssumeRoleCommand).rejects(new TypeError('secret internals at /var/task/index.js:1:2'));
+
+    const response = await call(vend);
+
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({
+      error: {
+        code: 'INTERNAL_ERROR',
+        message: 'An internal error occurred; retry later.',
+        requestId: response.requestId,
+      },
+    });
+  });
+
+  it('a throttled tenant table becomes 503 UPSTREAM_UNAVAILABLE and no STS call', async () => {
+    dynamoDb
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+    const response = await call(vend);
+
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+});
+
+describe('GET /health', () => {
+  it('answers without a token and writes no audit event', async () => {
+    const response = await call({ method: 'GET', url: '/health', token: null });
+
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(auditEventsOf(response.requestId)).toEqual([]);
+  });
+});
+
+describe('CORS', () => {
+  it('echoes an allowed origin and ignores any other', async () => {
+    const allowed = await call({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://app.example.com' },
+    });
+    const other = await call({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.example.com' },
+    });
+
+    expect(allowed.headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    expect(other.headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+});
