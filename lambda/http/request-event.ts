@@ -9,17 +9,19 @@ export function routeKeyOf(event: APIGatewayProxyEvent): string {
   return `${event.httpMethod.toUpperCase()} ${path.length > 1 ? path.replace(/\/+$/, '') : path}`;
 }
 
-/** All values of a header, whatever its case, from both the single- and multi-value maps. */
+/**
+ * All values of a header, whatever its case. The multi-value map holds every occurrence (API Gateway repeats the
+ * last one in the single-value map), so it wins; repeats are kept, so that a doubled header stays visible.
+ */
 function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
   const wanted = name.toLowerCase();
-  const values = new Set<string>();
-  for (const [key, value] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (key.toLowerCase() === wanted) for (const v of value ?? []) values.add(v);
-  }
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) values.add(value);
-  }
-  return [...values];
+  const matching = <T>(map: Record<string, T> | null | undefined) =>
+    Object.entries(map ?? {})
+      .filter(([key]) => key.toLowerCase() === wanted)
+      .map(([, value]) => value);
+  const multi = matching(event.multiValueHeaders).flatMap((values) => values ?? []);
+  if (multi.length > 0) return multi;
+  return matching(event.headers).filter((value): value is string => value !== undefined);
 }
 
 /** The one `Authorization` header value; a doubled header is refused rather than guessed at. */
@@ -36,14 +38,15 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
 
 /** The query string as lists of values, from both maps API Gateway fills. */
 export function queryOf(event: APIGatewayProxyEvent): QueryParameters {
-  const query: Record<string, string[]> = {};
+  // A Map, not an object literal: a parameter named `__proto__` must stay a parameter.
+  const query = new Map<string, string[]>();
   for (const [key, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
-    query[key] = [...(values ?? [])];
+    query.set(key, [...(values ?? [])]);
   }
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (query[key] === undefined && value !== undefined) query[key] = [value];
+    if (!query.has(key) && value !== undefined) query.set(key, [value]);
   }
-  return query;
+  return Object.fromEntries(query);
 }
 
 /** The body as text, decoding base64 when API Gateway encoded it. */

@@ -23,19 +23,19 @@ const STAGE = 'local';
  */
 export function toRestEvent(request: LocalRequest): APIGatewayProxyEvent {
   const parsed = new URL(request.url, 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (value === undefined) continue;
-    const values = typeof value === 'string' ? [value] : [...value];
-    const last = values.at(-1);
-    if (last === undefined) continue;
-    headers[name] = last;
-    multiValueHeaders[name] = values;
-  }
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of parsed.searchParams) (multiValueQuery[name] ??= []).push(value);
-  const query = Object.fromEntries(Object.entries(multiValueQuery).map(([k, v]) => [k, v.at(-1) ?? '']));
+  const headerEntries = Object.entries(request.headers ?? {}).flatMap(([name, value]) => {
+    const values = value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+    return values.length === 0 ? [] : [[name, values] as const];
+  });
+  const headers: Record<string, string> = Object.fromEntries(
+    headerEntries.map(([n, v]) => [n, v.at(-1) ?? '']),
+  );
+  const multiValueHeaders = Object.fromEntries(headerEntries.map(([n, v]) => [n, [...v]]));
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of parsed.searchParams) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+  // fromEntries defines own properties, so names like `__proto__` stay plain keys.
+  const multiValueQuery = Object.fromEntries(grouped);
+  const query = Object.fromEntries([...grouped].map(([k, v]) => [k, v.at(-1) ?? '']));
   const { body, isBase64Encoded } = encodeBody(request.body);
   const requestId = request.requestId ?? randomUUID();
   const path = decodeURIComponentSafe(parsed.pathname);

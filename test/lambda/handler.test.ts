@@ -1,164 +1,26 @@
-/**
- * The Lambda handler end to end inside the process: real JWT verification (keys served by a loopback JWKS
- * endpoint), the real core and HTTP layer, and the AWS SDK clients mocked at `send` with aws-sdk-client-mock.
- */
-import { randomBytes } from 'node:crypto';
+/** The Lambda handler: every route, format, refusal and upstream failure, with STS and DynamoDB mocked at `send`. */
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import {
-  AssumeRoleCommand,
-  type AssumeRoleCommandInput,
-  STSClient,
-  STSServiceException,
-} from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { type LocalRequest, toRestEvent } from '../../sandbox/local-api/rest-event';
-import { type JwksServer, startJwksServer } from '../support/jwks-server';
-import { capturedOutput, registerSecret } from '../support/leak-scan';
-import { TEST_AUDIENCE, TEST_ISSUER, TokenFactory } from '../support/token-factory';
+import {
+  acmeAs,
+  auditEventsOf,
+  call,
+  clientOfFirstAssumeRole,
+  dynamoDb,
+  GLOBEX_ROLE_ARN,
+  ROLE_ARN,
+  regionOfFirstAssumeRole,
+  sts,
+  TENANTS,
+  tokenOf,
+  tokens,
+  useHandler,
+} from '../support/handler-harness';
+import { TokenFactory } from '../support/token-factory';
 
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
-const GLOBEX_ROLE_ARN = 'arn:aws:iam::123456789012:role/globex-access';
-
-const TENANTS: Record<string, Record<string, unknown>> = {
-  acme: {
-    tenantId: 'acme',
-    status: 'active',
-    grants: [
-      { bucket: 'credvend-data', prefix: 'tenants/acme/', access: ['read', 'list'] },
-      {
-        bucket: 'credvend-data',
-        prefix: 'tenants/acme/uploads/',
-        access: ['read', 'write', 'delete', 'list'],
-      },
-    ],
-    defaultDurationSeconds: 900,
-    maxDurationSeconds: 3600,
-    region: 'eu-west-1',
-    regions: ['eu-west-1', 'us-east-1'],
-  },
-  globex: {
-    tenantId: 'globex',
-    status: 'active',
-    grants: [{ bucket: 'credvend-archive', prefix: 'tenants/globex/', access: ['read'] }],
-    defaultDurationSeconds: 1800,
-    maxDurationSeconds: 1800,
-    region: 'us-east-1',
-    roleArn: GLOBEX_ROLE_ARN,
-    externalId: 'globex-external-7',
-  },
-  initech: {
-    tenantId: 'initech',
-    status: 'suspended',
-    grants: [{ bucket: 'credvend-data', prefix: 'tenants/initech/', access: ['read'] }],
-    defaultDurationSeconds: 900,
-    maxDurationSeconds: 900,
-    region: 'eu-west-1',
-  },
-  // Above the one-hour role-chaining cap: refused when read, never sent to STS.
-  hooli: {
-    tenantId: 'hooli',
-    status: 'active',
-    grants: [{ bucket: 'credvend-data', prefix: 'tenants/hooli/', access: ['read'] }],
-    defaultDurationSeconds: 900,
-    maxDurationSeconds: 7200,
-    region: 'eu-west-1',
-  },
-};
-
-const sts = mockClient(STSClient);
-const dynamoDb = mockClient(DynamoDBDocumentClient);
-const tokens = new TokenFactory();
-let jwks: JwksServer;
-let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-/** What a successful AssumeRole returns; the secrets are registered with the leak scan. */
-function stsAnswer(input: AssumeRoleCommandInput) {
-  const secretAccessKey = randomBytes(30).toString('base64');
-  const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(120).toString('base64')}`;
-  registerSecret(secretAccessKey);
-  registerSecret(sessionToken);
-  return {
-    Credentials: {
-      AccessKeyId: 'ASIAEXAMPLE000000001',
-      SecretAccessKey: secretAccessKey,
-      SessionToken: sessionToken,
-      Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000),
-    },
-    AssumedRoleUser: {
-      AssumedRoleId: `AROAEXAMPLE:${input.RoleSessionName}`,
-      Arn: `arn:aws:sts::123456789012:assumed-role/credvend-tenant-access/${input.RoleSessionName}`,
-    },
-  };
-}
-
-beforeAll(async () => {
-  jwks = await startJwksServer(tokens.jwks);
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    TENANT_TABLE_NAME: 'credvend-tenants',
-    TENANT_CACHE_TTL_SECONDS: '0',
-    TENANT_ROLE_ARN: ROLE_ARN,
-    DATA_BUCKETS: 'credvend-data,credvend-archive',
-    ALLOWED_REGIONS: 'eu-west-1,us-east-1',
-    ALLOWED_ORIGINS: 'https://app.example.com',
-    JWT_PROVIDER: 'oidc',
-    JWT_ISSUER: TEST_ISSUER,
-    JWT_AUDIENCE: TEST_AUDIENCE,
-    JWT_JWKS_URI: jwks.jwksUri,
-    POWERTOOLS_DEV: 'false',
-  });
-  ({ handler } = await import('../../lambda/handler'));
-});
-
-afterAll(() => jwks.close());
-
-beforeEach(() => {
-  sts.reset();
-  dynamoDb.reset();
-  sts.on(AssumeRoleCommand).callsFake(stsAnswer);
-  dynamoDb.on(GetCommand).callsFake((input: { Key: { tenantId: string } }) => ({
-    Item: TENANTS[input.Key.tenantId],
-  }));
-});
-
-/** Sends a request through the handler, as API Gateway would deliver it. */
-async function call(
-  request: Omit<LocalRequest, 'headers'> & { token?: string | null; headers?: Record<string, string> },
-) {
-  const token = request.token === undefined ? tokens.oidcToken() : request.token;
-  const headers = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...request.headers };
-  const event = toRestEvent({ ...request, headers });
-  const result = await handler(event);
-  return {
-    status: result.statusCode,
-    headers: result.headers ?? {},
-    body: JSON.parse(result.body) as Record<string, unknown>,
-    requestId: event.requestContext.requestId,
-  };
-}
-
-const acmeAs = (user: string) => tokens.oidcToken({ sub: user });
-const tokenOf = (tenant: string) => tokens.oidcToken({ 'custom:tenant_id': tenant });
-
-/** The audit events written for one request. */
-function auditEventsOf(requestId: string): Record<string, unknown>[] {
-  return capturedOutput()
-    .filter((line) => line.startsWith('{') && line.includes(requestId))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((event) => event.audit === 'credvend.request');
-}
-
-/** The STS client that made the first AssumeRole call. */
-function clientOfFirstAssumeRole(): STSClient {
-  const first = sts.commandCalls(AssumeRoleCommand)[0];
-  if (first === undefined) throw new Error('AssumeRole was not called');
-  return first.thisValue as STSClient;
-}
-
-const regionOfFirstAssumeRole = () => clientOfFirstAssumeRole().config.region();
+useHandler();
 
 const ACME_POLICY = JSON.stringify({
   Version: '2012-10-17',
