@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type LocalRequest, toRestEvent } from '../../sandbox/local-api/rest-event';
 import { type JwksServer, startJwksServer } from './jwks-server';
 import { capturedOutput, registerSecret } from './leak-scan';
+import { OpenApiChecker } from './openapi';
 import { TEST_AUDIENCE, TEST_ISSUER, TokenFactory } from './token-factory';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
@@ -66,6 +67,7 @@ export const sts = mockClient(STSClient);
 export const dynamoDb = mockClient(DynamoDBDocumentClient);
 export const tokens = new TokenFactory();
 let jwks: JwksServer;
+let openApi: OpenApiChecker;
 let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** What a successful AssumeRole returns; the secrets are registered with the leak scan. */
@@ -92,6 +94,7 @@ function stsAnswer(input: AssumeRoleCommandInput) {
 export function useHandler(): void {
   beforeAll(async () => {
     jwks = await startJwksServer(tokens.jwks);
+    openApi = await OpenApiChecker.load();
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
       TENANT_TABLE_NAME: 'credvend-tenants',
@@ -129,12 +132,20 @@ export async function call(
   const headers = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...request.headers };
   const event = toRestEvent({ ...request, headers });
   const result = await handler(event);
-  return {
+  const response = {
     status: result.statusCode,
     headers: result.headers ?? {},
     body: JSON.parse(result.body) as Record<string, unknown>,
     requestId: event.requestContext.requestId,
   };
+  // Every response the handler tests see must match the OpenAPI document.
+  const problems = openApi.problems({ method: event.httpMethod, path: event.path, ...response });
+  if (problems.length > 0) {
+    throw new Error(
+      `${event.httpMethod} ${event.path} → ${response.status} breaks openapi/credvend.yaml: ${problems.join('; ')}`,
+    );
+  }
+  return response;
 }
 
 export const acmeAs = (user: string) => tokens.oidcToken({ sub: user });
