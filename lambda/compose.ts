@@ -1,6 +1,7 @@
 /** The composition root: the API built from a checked configuration and the production adapters. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createDynamoDbDocumentClient } from './adapters/aws-clients';
+import { CachingCredentialIssuer } from './adapters/caching-credential-issuer';
 import { CachingTenantStore } from './adapters/caching-tenant-store';
 import { DynamoDbTenantStore } from './adapters/dynamodb-tenant-store';
 import { bearerToken, JwtAuthenticator, type JwtAuthenticatorOptions } from './adapters/jwt-authenticator';
@@ -52,10 +53,15 @@ export function composeApp(config: Config, options: ComposeOptions): ComposedApp
     }),
     { ttlMs: config.TENANT_CACHE_TTL_SECONDS * 1000, ...(options.now && { now: options.now }) },
   );
+  const credentialCache = new CachingCredentialIssuer(issuer, {
+    maxEntries: config.CREDENTIAL_CACHE_MAX_ENTRIES,
+    minRemainingShare: config.CREDENTIAL_CACHE_MIN_REMAINING_SHARE,
+    ...(options.now && { now: options.now }),
+  });
   const handle = createApp({
     authenticator: new JwtAuthenticator(authenticatorOptions(config)),
     bearerToken,
-    vendService: new VendService(tenants, issuer, {
+    vendService: new VendService(tenants, credentialCache, {
       defaultRoleArn: config.TENANT_ROLE_ARN,
       allowedRegions: config.regions,
     }),

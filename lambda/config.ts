@@ -40,6 +40,14 @@ const base = z.object({
   TENANT_CLAIM: z.string().min(1).default('custom:tenant_id'),
   ALLOWED_ORIGINS: optionalList,
   STS_DEADLINE_MS: positiveInt(6000),
+  /** Credential cache: entries kept (0 disables it), and the share of the asked-for lifetime a reused credential must still have. */
+  CREDENTIAL_CACHE_MAX_ENTRIES: positiveInt(1000),
+  CREDENTIAL_CACHE_MIN_REMAINING_SHARE: z
+    .string()
+    .regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/, 'must be a number from 0 to 1')
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? 0.9),
   /** Overrides for the local sandbox; unset in AWS. */
   STS_ENDPOINT: z.url().optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),

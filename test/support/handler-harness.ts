@@ -71,7 +71,7 @@ let openApi: OpenApiChecker;
 let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** What a successful AssumeRole returns; the secrets are registered with the leak scan. */
-function stsAnswer(input: AssumeRoleCommandInput) {
+export function stsAnswer(input: AssumeRoleCommandInput) {
   const secretAccessKey = randomBytes(30).toString('base64');
   const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(120).toString('base64')}`;
   registerSecret(secretAccessKey);
@@ -91,7 +91,7 @@ function stsAnswer(input: AssumeRoleCommandInput) {
 }
 
 /** Registers the hooks that start the JWKS endpoint, load the handler once, and reset the mocks before each test. */
-export function useHandler(): void {
+export function useHandler(env: Readonly<Record<string, string>> = {}): void {
   beforeAll(async () => {
     jwks = await startJwksServer(tokens.jwks);
     openApi = await OpenApiChecker.load();
@@ -108,6 +108,9 @@ export function useHandler(): void {
       JWT_AUDIENCE: TEST_AUDIENCE,
       JWT_JWKS_URI: jwks.jwksUri,
       POWERTOOLS_DEV: 'false',
+      // Each test expects its own STS call; test/lambda/credential-cache.test.ts turns the cache on.
+      CREDENTIAL_CACHE_MAX_ENTRIES: '0',
+      ...env,
     });
     ({ handler } = await import('../../lambda/handler'));
   });
