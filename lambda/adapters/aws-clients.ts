@@ -61,9 +61,16 @@ export function createDynamoDbClient(options: AwsClientOptions): DynamoDBClient 
   return new DynamoDBClient(commonConfig(options));
 }
 
-/** A document client (plain JavaScript values in and out) over a new low-level client. */
+/**
+ * A document client (plain JavaScript values in and out) over a new low-level client that it owns:
+ * its `destroy()` closes that client's sockets.
+ */
 export function createDynamoDbDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoDbClient(options));
+  const client = createDynamoDbClient(options);
+  const documents = DynamoDBDocumentClient.from(client);
+  // lib-dynamodb's own destroy() does nothing (the wrapped client may be shared); this one is not shared.
+  documents.destroy = () => client.destroy();
+  return documents;
 }
 
 /** Node.js socket errors that mean "the service could not be reached", as the SDK's retry strategy lists them. */
@@ -107,6 +114,19 @@ export function isTransientFailure(error: unknown): boolean {
   return typeof status === 'number' && status >= 500;
 }
 
+/** Longest delay a Node.js timer holds (about 24.8 days); a longer one fires after 1 ms instead. */
+export const MAX_DEADLINE_MS = 2_147_483_647;
+
+/** Returns `deadlineMs` if a deadline timer can hold it; throws `RangeError` otherwise (for constructors). */
+export function checkDeadlineMs(deadlineMs: number): number {
+  if (!Number.isFinite(deadlineMs) || deadlineMs <= 0 || deadlineMs > MAX_DEADLINE_MS) {
+    throw new RangeError(
+      `deadlineMs must be a positive number of milliseconds up to ${MAX_DEADLINE_MS}, got ${deadlineMs}`,
+    );
+  }
+  return deadlineMs;
+}
+
 /** Raised by `sendWithDeadline` when the overall deadline passes first. */
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
@@ -124,6 +144,7 @@ export async function sendWithDeadline<T>(
   deadlineMs: number,
   send: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  checkDeadlineMs(deadlineMs);
   const controller = new AbortController();
   let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {

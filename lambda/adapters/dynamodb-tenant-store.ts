@@ -11,7 +11,13 @@ import { UpstreamUnavailableError } from '../core/errors';
 import type { Tenant } from '../core/model';
 import type { TenantStore } from '../core/ports';
 import { parseTenantRecord, TENANT_ID_PATTERN, type TenantRecordRules } from '../core/tenant-record';
-import { asSdkError, DeadlineExceededError, isTransientFailure, sendWithDeadline } from './aws-clients';
+import {
+  asSdkError,
+  checkDeadlineMs,
+  DeadlineExceededError,
+  isTransientFailure,
+  sendWithDeadline,
+} from './aws-clients';
 
 /** Options of `DynamoDbTenantStore`. */
 export interface DynamoDbTenantStoreOptions {
@@ -41,10 +47,7 @@ export class DynamoDbTenantStore implements TenantStore {
     this.client = options.client;
     this.tableName = options.tableName;
     this.rules = options.rules;
-    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    if (!Number.isFinite(this.deadlineMs) || this.deadlineMs <= 0) {
-      throw new RangeError(`deadlineMs must be a positive number of milliseconds, got ${this.deadlineMs}`);
-    }
+    this.deadlineMs = checkDeadlineMs(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   }
 
   /**

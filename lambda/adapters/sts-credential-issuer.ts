@@ -21,6 +21,7 @@ import type { CredentialIssuer } from '../core/ports';
 import {
   type AwsClientOptions,
   asSdkError,
+  checkDeadlineMs,
   createStsClient,
   DeadlineExceededError,
   isTransientFailure,
@@ -79,11 +80,7 @@ export class StsCredentialIssuer implements CredentialIssuer {
   private readonly deadlineMs: number;
 
   constructor(options: StsCredentialIssuerOptions = {}) {
-    const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
-      throw new RangeError(`deadlineMs must be a positive number of milliseconds, got ${deadlineMs}`);
-    }
-    this.deadlineMs = deadlineMs;
+    this.deadlineMs = checkDeadlineMs(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
     this.clientFactory =
       options.clientFactory ??
       ((region) =>

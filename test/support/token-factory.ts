@@ -17,9 +17,9 @@ export const TEST_CLIENT_ID = '1example23456789';
 export type Fields = Record<string, unknown>;
 
 /** A public JWKS as an IdP would serve it. */
-export interface TestJwks {
+export type TestJwks = {
   keys: { kty: string; n: string; e: string; kid: string; alg: string; use: string }[];
-}
+};
 
 const HASH_OF: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
 
