@@ -5,6 +5,7 @@
  */
 import type { IssuedCredentials, SessionPlan } from '../core/model';
 import type { CredentialIssuer } from '../core/ports';
+import { LruMap, SingleFlight } from './cache-primitives';
 
 /** Options of `CachingCredentialIssuer`. */
 export interface CachingCredentialIssuerOptions {
@@ -41,10 +42,9 @@ export function credentialCacheKey(plan: SessionPlan): string {
 /** Reuses issued credentials for identical plans of the same caller; concurrent identical requests share one call. */
 export class CachingCredentialIssuer implements CredentialIssuer {
   readonly maxSessionSeconds: number;
-  private readonly entries = new Map<string, IssuedCredentials>();
-  private readonly inFlight = new Map<string, Promise<IssuedCredentials>>();
+  private readonly entries: LruMap<string, IssuedCredentials>;
+  private readonly flights = new SingleFlight<string, IssuedCredentials>();
   private readonly minRemainingShare: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
 
   constructor(
@@ -56,32 +56,32 @@ export class CachingCredentialIssuer implements CredentialIssuer {
     if (!(this.minRemainingShare >= 0 && this.minRemainingShare <= 1)) {
       throw new RangeError(`minRemainingShare must be between 0 and 1, got ${this.minRemainingShare}`);
     }
-    this.maxEntries = options.maxEntries ?? 1000;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 0) {
-      throw new RangeError(`maxEntries must be a non-negative integer, got ${this.maxEntries}`);
-    }
+    this.entries = new LruMap(options.maxEntries ?? 1000);
     this.now = options.now ?? Date.now;
   }
 
   /** Credentials for `plan`: from memory while they keep enough life, otherwise from the wrapped issuer. */
   issue(plan: SessionPlan): Promise<IssuedCredentials> {
-    if (this.maxEntries === 0) return this.inner.issue(plan);
+    if (this.entries.maxEntries === 0) return this.inner.issue(plan);
     const key = credentialCacheKey(plan);
     const cached = this.entries.get(key);
     if (cached !== undefined) {
+      if (this.usable(cached, plan)) return Promise.resolve(cached);
       this.entries.delete(key);
-      if (this.usable(cached, plan)) {
-        this.entries.set(key, cached); // most recently used
-        return Promise.resolve(cached);
-      }
     }
-    return this.inFlight.get(key) ?? this.load(key, plan);
+    return this.flights.run(
+      key,
+      () => this.inner.issue(plan),
+      (credentials) => {
+        if (this.usable(credentials, plan)) this.entries.set(key, credentials);
+      },
+    );
   }
 
   /** Forgets every cached credential of a tenant (e.g. when it is suspended). */
   forgetTenant(tenantId: string): void {
-    const prefix = JSON.stringify([tenantId]).slice(0, -1);
-    for (const key of this.entries.keys()) if (key.startsWith(`${prefix},`)) this.entries.delete(key);
+    const prefix = `${JSON.stringify([tenantId]).slice(0, -1)},`;
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   /** Entries held now (for tests and metrics). */
@@ -92,31 +92,5 @@ export class CachingCredentialIssuer implements CredentialIssuer {
   private usable(credentials: IssuedCredentials, plan: SessionPlan): boolean {
     const remainingMs = credentials.expiration.getTime() - this.now();
     return remainingMs >= plan.durationSeconds * 1000 * this.minRemainingShare;
-  }
-
-  private load(key: string, plan: SessionPlan): Promise<IssuedCredentials> {
-    const flight = this.inner.issue(plan).then(
-      (credentials) => {
-        this.inFlight.delete(key);
-        this.remember(key, credentials, plan);
-        return credentials;
-      },
-      (error: unknown) => {
-        this.inFlight.delete(key);
-        throw error;
-      },
-    );
-    this.inFlight.set(key, flight);
-    return flight;
-  }
-
-  private remember(key: string, credentials: IssuedCredentials, plan: SessionPlan): void {
-    if (!this.usable(credentials, plan)) return;
-    this.entries.set(key, credentials);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
-    }
   }
 }

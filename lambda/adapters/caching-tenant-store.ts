@@ -1,6 +1,7 @@
 /** A short-lived, bounded, single-flight in-memory cache in front of any `TenantStore` (pure: no I/O of its own). */
 import type { Tenant } from '../core/model';
 import type { TenantStore } from '../core/ports';
+import { LruMap, SingleFlight } from './cache-primitives';
 
 /** Options of `CachingTenantStore`. */
 export interface CachingTenantStoreOptions {
@@ -24,11 +25,10 @@ interface Entry {
  * lookups of one tenant share a single call to the wrapped store.
  */
 export class CachingTenantStore implements TenantStore {
-  private readonly entries = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<Tenant | undefined>>();
+  private readonly entries: LruMap<string, Entry>;
+  private readonly flights = new SingleFlight<string, Tenant | undefined>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
 
   constructor(
@@ -37,10 +37,9 @@ export class CachingTenantStore implements TenantStore {
   ) {
     this.ttlMs = nonNegative('ttlMs', options.ttlMs ?? 30_000);
     this.negativeTtlMs = nonNegative('negativeTtlMs', options.negativeTtlMs ?? 5_000);
-    this.maxEntries = options.maxEntries ?? 1000;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
-      throw new RangeError(`maxEntries must be a positive integer, got ${this.maxEntries}`);
-    }
+    const maxEntries = options.maxEntries ?? 1000;
+    if (maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+    this.entries = new LruMap(maxEntries);
     this.now = options.now ?? Date.now;
   }
 
@@ -48,27 +47,26 @@ export class CachingTenantStore implements TenantStore {
   getTenant(tenantId: string): Promise<Tenant | undefined> {
     const entry = this.entries.get(tenantId);
     if (entry !== undefined) {
-      if (this.now() < entry.expiresAt) {
-        // Map keeps insertion order: re-inserting marks the entry most recently used.
-        this.entries.delete(tenantId);
-        this.entries.set(tenantId, entry);
-        return Promise.resolve(entry.tenant);
-      }
+      if (this.now() < entry.expiresAt) return Promise.resolve(entry.tenant);
       this.entries.delete(tenantId);
     }
-    return this.inFlight.get(tenantId) ?? this.load(tenantId);
+    return this.flights.run(
+      tenantId,
+      () => this.inner.getTenant(tenantId),
+      (tenant) => this.remember(tenantId, tenant),
+    );
   }
 
   /** Forgets one tenant (e.g. right after suspending it); a lookup already under way will not repopulate it. */
   invalidate(tenantId: string): void {
     this.entries.delete(tenantId);
-    this.inFlight.delete(tenantId);
+    this.flights.forget(tenantId);
   }
 
   /** Forgets everything. */
   clear(): void {
     this.entries.clear();
-    this.inFlight.clear();
+    this.flights.clear();
   }
 
   /** Entries held now, fresh or expired (for tests and metrics). */
@@ -76,35 +74,9 @@ export class CachingTenantStore implements TenantStore {
     return this.entries.size;
   }
 
-  private load(tenantId: string): Promise<Tenant | undefined> {
-    const isCurrent = () => this.inFlight.get(tenantId) === flight;
-    const flight = new Promise<Tenant | undefined>((resolve) => resolve(this.inner.getTenant(tenantId))).then(
-      (tenant) => {
-        if (isCurrent()) {
-          this.inFlight.delete(tenantId);
-          this.remember(tenantId, tenant);
-        }
-        return tenant;
-      },
-      (error: unknown) => {
-        if (isCurrent()) this.inFlight.delete(tenantId);
-        throw error;
-      },
-    );
-    this.inFlight.set(tenantId, flight);
-    return flight;
-  }
-
   private remember(tenantId: string, tenant: Tenant | undefined): void {
     const ttl = tenant === undefined ? this.negativeTtlMs : this.ttlMs;
-    if (ttl === 0) return;
-    this.entries.delete(tenantId);
-    this.entries.set(tenantId, { tenant, expiresAt: this.now() + ttl });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
-    }
+    if (ttl > 0) this.entries.set(tenantId, { tenant, expiresAt: this.now() + ttl });
   }
 }
 

@@ -12,6 +12,7 @@ import {
   MAX_DEADLINE_MS,
   sendWithDeadline,
 } from '../../../lambda/adapters/aws-clients';
+import { failureOf, within } from '../../support/async';
 import { registerSecret } from '../../support/leak-scan';
 
 const CREDENTIALS = { accessKeyId: 'AKIDCLIENTTEST000001', secretAccessKey: 'client-test-secret-0001' };
@@ -19,28 +20,6 @@ registerSecret(CREDENTIALS.secretAccessKey);
 
 const GET_CALLER_IDENTITY_XML =
   '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/test</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>c0ffee</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
-
-async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure, got success');
-}
-
-/** Resolves when `promise` does, or fails after `ms` (so that a missing event fails fast instead of hanging). */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The URL an STS client would call, found by stopping the request right after it is built. */
 async function urlCalledBy(client: STSClient): Promise<string> {

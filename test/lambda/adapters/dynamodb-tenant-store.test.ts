@@ -23,6 +23,7 @@ import {
   VendingError,
 } from '../../../lambda/core/errors';
 import type { Tenant } from '../../../lambda/core/model';
+import { failureOf } from '../../support/async';
 import {
   DYNALITE_CREDENTIALS,
   DYNALITE_REGION,
@@ -54,15 +55,6 @@ function record(tenantId: string, overrides: Record<string, unknown> = {}): Reco
     updatedAt: '2026-11-01T00:00:00Z',
     ...overrides,
   };
-}
-
-async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure, got success');
 }
 
 const INVALID_RECORDS: readonly [string, string, Record<string, unknown>, RegExp][] = [

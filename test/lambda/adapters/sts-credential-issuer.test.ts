@@ -31,6 +31,7 @@ import {
 } from '../../../lambda/core/errors';
 import type { SessionPlan, Tenant } from '../../../lambda/core/model';
 import { planSession } from '../../../lambda/core/session-plan';
+import { failureOf, within } from '../../support/async';
 import { registerSecret } from '../../support/leak-scan';
 import { ACME, ALICE } from '../core/fixtures';
 
@@ -69,28 +70,6 @@ function unmodeled(name: string, message: string, httpStatusCode: number): STSSe
     $fault: httpStatusCode >= 500 ? 'server' : 'client',
     $metadata: { httpStatusCode },
   });
-}
-
-async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure, got success');
-}
-
-/** Resolves when `promise` does, or fails after `ms` (so that a missing event fails fast instead of hanging). */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('StsCredentialIssuer', () => {
