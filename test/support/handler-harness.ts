@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type LocalRequest, toRestEvent } from '../../sandbox/local-api/rest-event';
+import { ACME } from '../lambda/core/fixtures';
 import { type JwksServer, startJwksServer } from './jwks-server';
 import { capturedOutput, registerSecret } from './leak-scan';
 import { OpenApiChecker } from './openapi';
@@ -18,22 +19,7 @@ export const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
 export const GLOBEX_ROLE_ARN = 'arn:aws:iam::123456789012:role/globex-access';
 
 export const TENANTS: Record<string, Record<string, unknown>> = {
-  acme: {
-    tenantId: 'acme',
-    status: 'active',
-    grants: [
-      { bucket: 'credvend-data', prefix: 'tenants/acme/', access: ['read', 'list'] },
-      {
-        bucket: 'credvend-data',
-        prefix: 'tenants/acme/uploads/',
-        access: ['read', 'write', 'delete', 'list'],
-      },
-    ],
-    defaultDurationSeconds: 900,
-    maxDurationSeconds: 3600,
-    region: 'eu-west-1',
-    regions: ['eu-west-1', 'us-east-1'],
-  },
+  acme: { ...ACME },
   globex: {
     tenantId: 'globex',
     status: 'active',
