@@ -1,0 +1,201 @@
+/** The vend function: the Lambda that verifies the caller's JWT and assumes the tenant access role for it. */
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+import { ASSUME_WITH_SESSION_TAGS_ACTIONS, DEFAULT_PREFIX_TEMPLATE } from './tenant-access-role';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/** API Gateway (REST) gives up on an integration after 29 seconds. */
+const API_GATEWAY_TIMEOUT = Duration.seconds(29);
+
+/** Powertools log levels. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Properties of {@link VendFunction}: its configuration, as `lambda/config.ts` reads it. */
+export interface VendFunctionProps {
+  /** `TENANT_TABLE_NAME`. */
+  readonly tenantTableName: string;
+  /** `DATA_BUCKETS`: the buckets grants may name. */
+  readonly dataBucketNames: readonly string[];
+  /** `ALLOWED_REGIONS`: regions credentials are issued in (tokens allowed, e.g. `Aws.REGION`). */
+  readonly allowedRegions: readonly string[];
+  /** `JWT_PROVIDER` and its settings (see `Identity.functionEnvironment`). */
+  readonly identityEnvironment: Readonly<Record<string, string>>;
+  /**
+   * `TENANT_PREFIX_TEMPLATE`.
+   * @default 'tenants/{tenant}/'
+   */
+  readonly prefixTemplate?: string;
+  /**
+   * `TENANT_CLAIM`: the JWT claim naming the tenant.
+   * @default 'custom:tenant_id'
+   */
+  readonly tenantClaim?: string;
+  /**
+   * `ALLOWED_ORIGINS`: CORS origins the function echoes.
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * `TENANT_CACHE_TTL_SECONDS`: how long a tenant record is cached (bounds how late a suspension takes effect).
+   * @default Duration.seconds(30)
+   */
+  readonly tenantCacheTtl?: Duration;
+  /**
+   * `STS_DEADLINE_MS`: the overall deadline of one AssumeRole, retries included.
+   * @default Duration.seconds(6)
+   */
+  readonly stsDeadline?: Duration;
+  /**
+   * The function timeout: at least twice the STS deadline (a JWKS fetch and the tenant read come first) and
+   * below API Gateway's 29 s, so the caller gets the function's JSON error rather than a gateway timeout.
+   * @default Duration.seconds(15)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory (and with it CPU, which JWT signature checks and cold starts use).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Reserved concurrency: caps the function (and the STS calls it can make) and guarantees it that capacity.
+   * @default - unreserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Retention of the function's log group (it holds the audit events).
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * `POWERTOOLS_LOG_LEVEL`.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * X-Ray active tracing.
+   * @default true
+   */
+  readonly tracing?: boolean;
+}
+
+/** The vend function with its own least-privilege role and log group. */
+export class VendFunction extends Construct {
+  /** The function. */
+  public readonly function: NodejsFunction;
+  /** Its execution role: the only principal the tenant access role trusts. */
+  public readonly role: Role;
+  /** Its log group (structured logs and one audit event per request). */
+  public readonly logGroup: LogGroup;
+  private hasTenantRole = false;
+
+  constructor(scope: Construct, id: string, props: VendFunctionProps) {
+    super(scope, id);
+    const stsDeadline = props.stsDeadline ?? Duration.seconds(6);
+    const timeout = props.timeout ?? Duration.seconds(15);
+    if (timeout.toMilliseconds() < 2 * stsDeadline.toMilliseconds()) {
+      throw new Error(
+        `VendFunction timeout (${timeout.toSeconds()} s) must be at least twice the STS deadline (${stsDeadline.toMilliseconds()} ms)`,
+      );
+    }
+    if (timeout.toMilliseconds() >= API_GATEWAY_TIMEOUT.toMilliseconds()) {
+      throw new Error(`VendFunction timeout (${timeout.toSeconds()} s) must stay below API Gateway's 29 s`);
+    }
+
+    // An explicit role instead of the default one: no AWSLambdaBasicExecutionRole (which may create log groups
+    // and write to any of them), only this function's own log group.
+    this.role = new Role(this, 'Role', {
+      description: 'credvend vend function: reads tenant records and assumes the tenant access role',
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const tracing = props.tracing ?? true;
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'credvend: verifies the JWT and vends tenant-scoped STS credentials',
+      entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // Bundle the SDK clients too: the adapters are tested against the pinned versions in package-lock.json,
+        // and they share @smithy packages (the HTTP handler) that must match the clients' own.
+        bundleAwsSDK: true,
+      },
+      environment: {
+        TENANT_TABLE_NAME: props.tenantTableName,
+        TENANT_CACHE_TTL_SECONDS: String((props.tenantCacheTtl ?? Duration.seconds(30)).toSeconds()),
+        DATA_BUCKETS: props.dataBucketNames.join(','),
+        TENANT_PREFIX_TEMPLATE: props.prefixTemplate ?? DEFAULT_PREFIX_TEMPLATE,
+        ALLOWED_REGIONS: props.allowedRegions.join(','),
+        TENANT_CLAIM: props.tenantClaim ?? 'custom:tenant_id',
+        ALLOWED_ORIGINS: (props.allowedOrigins ?? []).join(','),
+        STS_DEADLINE_MS: String(stsDeadline.toMilliseconds()),
+        ...props.identityEnvironment,
+        POWERTOOLS_SERVICE_NAME: 'credvend',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    acknowledge(
+      this.function,
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the code is built (esbuild target node22) and tested for; moving to Node.js 24 ' +
+        'is a deliberate upgrade with its own test run, not a side effect of a cdk-nag update.',
+    );
+    if (tracing) {
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) use Resource "*": ' +
+          'X-Ray write actions support no resource-level permissions.',
+      );
+    }
+    this.node.addValidation({
+      validate: () =>
+        this.hasTenantRole ? [] : ['VendFunction has no tenant access role: call useTenantRoles()'],
+    });
+  }
+
+  /**
+   * Makes `defaultRole` the tenant access role (`TENANT_ROLE_ARN`) and lets the function assume it, and the
+   * tenants' own roles in `extraRoleArns`, with session tags and a source identity. Nothing else in STS.
+   */
+  public useTenantRoles(defaultRole: IRole, extraRoleArns: readonly string[] = []): void {
+    if (this.hasTenantRole) throw new Error('VendFunction.useTenantRoles() may be called once');
+    this.function.addEnvironment('TENANT_ROLE_ARN', defaultRole.roleArn);
+    this.hasTenantRole = true;
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'AssumeTenantRoles',
+        actions: ASSUME_WITH_SESSION_TAGS_ACTIONS,
+        resources: [defaultRole.roleArn, ...extraRoleArns],
+      }),
+    );
+  }
+}

@@ -1,0 +1,179 @@
+/** The credvend stack: one construct per concern, wired together; configuration arrives as typed props. */
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { DataBuckets } from './constructs/data-buckets';
+import { Identity, type IdentityConfig } from './constructs/identity';
+import { Monitoring } from './constructs/monitoring';
+import { DEFAULT_PREFIX_TEMPLATE, TenantAccessRole } from './constructs/tenant-access-role';
+import { TenantTable } from './constructs/tenant-table';
+import { type ThrottleSettings, VendApi } from './constructs/vend-api';
+import { type LogLevel, VendFunction } from './constructs/vend-function';
+
+/** Properties of {@link CredvendStack}. */
+export interface CredvendStackProps extends StackProps {
+  /**
+   * The deployment stage: names the API and its stage.
+   * @default 'dev'
+   */
+  readonly stage?: string;
+  /**
+   * Where callers' JWTs come from.
+   * @default - a Cognito user pool created by the stack, ID tokens
+   */
+  readonly identity?: IdentityConfig;
+  /**
+   * The JWT claim naming the tenant.
+   * @default 'custom:tenant_id'
+   */
+  readonly tenantClaim?: string;
+  /**
+   * Browser origins allowed by CORS (API and created data bucket).
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Regions credentials may be issued in.
+   * @default - the stack's region
+   */
+  readonly allowedRegions?: readonly string[];
+  /**
+   * Existing data buckets, by name; none is created then.
+   * @default - one data bucket is created
+   */
+  readonly dataBucketNames?: readonly string[];
+  /**
+   * Where a tenant's data lives in each bucket; `{tenant}` is the tenant id.
+   * @default 'tenants/{tenant}/'
+   */
+  readonly tenantPrefixTemplate?: string;
+  /**
+   * Roles of tenants' own (tenant records' `roleArn`) the function may assume besides the tenant access role.
+   * @default - none
+   */
+  readonly extraTenantRoleArns?: readonly string[];
+  /**
+   * Stage-wide API throttling.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * How long the function caches a tenant record.
+   * @default Duration.seconds(30)
+   */
+  readonly tenantCacheTtl?: Duration;
+  /**
+   * Reserved concurrency of the function.
+   * @default - unreserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Retention of the function's and the API's log groups.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * The function's log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Set the account's API Gateway CloudWatch Logs role.
+   * @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * A regional WAFv2 web ACL for the API stage.
+   * @default - none
+   */
+  readonly webAclArn?: string;
+  /**
+   * An SNS topic the alarms notify.
+   * @default - none
+   */
+  readonly alarmTopicArn?: string;
+}
+
+/** The credential vending service. */
+export class CredvendStack extends Stack {
+  public readonly tenantTable: TenantTable;
+  public readonly dataBuckets: DataBuckets;
+  public readonly identity: Identity;
+  public readonly vendFunction: VendFunction;
+  public readonly tenantAccessRole: TenantAccessRole;
+  public readonly api: VendApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: CredvendStackProps = {}) {
+    super(scope, id, props);
+    const stage = props.stage ?? 'dev';
+    const prefixTemplate = props.tenantPrefixTemplate ?? DEFAULT_PREFIX_TEMPLATE;
+    const allowedOrigins = props.allowedOrigins ?? [];
+    const allowedRegions = props.allowedRegions?.length ? props.allowedRegions : [this.region];
+
+    this.tenantTable = new TenantTable(this, 'TenantTable');
+    this.dataBuckets = new DataBuckets(this, 'DataBuckets', {
+      ...(props.dataBucketNames && { existingBucketNames: props.dataBucketNames }),
+      corsOrigins: allowedOrigins,
+    });
+    this.identity = new Identity(this, 'Identity', props.identity ?? { kind: 'cognito' });
+
+    this.vendFunction = new VendFunction(this, 'VendFunction', {
+      tenantTableName: this.tenantTable.tableName,
+      dataBucketNames: this.dataBuckets.bucketNames,
+      allowedRegions,
+      identityEnvironment: this.identity.functionEnvironment,
+      prefixTemplate,
+      allowedOrigins,
+      ...(props.tenantClaim && { tenantClaim: props.tenantClaim }),
+      ...(props.tenantCacheTtl && { tenantCacheTtl: props.tenantCacheTtl }),
+      ...(props.reservedConcurrency !== undefined && { reservedConcurrency: props.reservedConcurrency }),
+      ...(props.logRetention && { logRetention: props.logRetention }),
+      ...(props.logLevel && { logLevel: props.logLevel }),
+    });
+    this.tenantTable.grantGetItem(this.vendFunction.function);
+
+    this.tenantAccessRole = new TenantAccessRole(this, 'TenantAccessRole', {
+      trustedRole: this.vendFunction.role,
+      dataBuckets: this.dataBuckets.buckets,
+      prefixTemplate,
+    });
+    this.vendFunction.useTenantRoles(this.tenantAccessRole.role, props.extraTenantRoleArns);
+
+    this.api = new VendApi(this, 'Api', {
+      handler: this.vendFunction.function,
+      stageName: stage,
+      allowedOrigins,
+      ...(props.throttle && { throttle: props.throttle }),
+      ...(props.logRetention && { accessLogRetention: props.logRetention }),
+      ...(props.apiGatewayCloudWatchRole !== undefined && {
+        createCloudWatchRole: props.apiGatewayCloudWatchRole,
+      }),
+      ...(props.webAclArn && { webAclArn: props.webAclArn }),
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      function: this.vendFunction.function,
+      stage: this.api.restApi.deploymentStage,
+      ...(props.alarmTopicArn && { alarmTopicArn: props.alarmTopicArn }),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'The API base URL', value: this.api.url });
+    new CfnOutput(this, 'TenantAccessRoleArn', {
+      description: 'The role vended sessions assume',
+      value: this.tenantAccessRole.roleArn,
+    });
+    new CfnOutput(this, 'TenantTableName', {
+      description: 'Tenant records (partition key tenantId)',
+      value: this.tenantTable.tableName,
+    });
+    new CfnOutput(this, 'DataBucketNames', {
+      description: 'Buckets tenant grants may name (comma-separated)',
+      value: this.dataBuckets.bucketNames.join(','),
+    });
+    if (this.identity.userPool && this.identity.appClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.identity.appClient.userPoolClientId });
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The CDK app as `npm run synth` runs it: bin/credvend.ts in its own process, offline, env-agnostic, with cdk-nag
+ * registered. This is the one test that really bundles the function (local esbuild).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const { context: cdkJsonContext } = require('../../cdk.json') as { context: Record<string, unknown> };
+
+/** Runs bin/credvend.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output to CDK_OUTDIR. */
+function runApp(context: Record<string, unknown>, outdir: string) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify(context),
+  };
+  for (const key of ['CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION', 'NODE_ENV', 'JEST_WORKER_ID'])
+    delete env[key];
+  return spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'bin', 'credvend.ts')], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('bin/credvend.ts', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'credvend-synth-'));
+  });
+  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesizes offline with cdk-nag clean and a minified esbuild bundle of lambda/handler.ts', () => {
+    const result = runApp({ ...cdkJsonContext, stage: 'ci' }, outdir);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 0,
+      stderr: expect.any(String),
+    });
+
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    expect(template.Resources.TenantTable?.Type).toBe('AWS::DynamoDB::Table');
+
+    const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging?: string } }>;
+    };
+    const zipped = Object.values(assets.files).filter((f) => f.source.packaging === 'zip');
+    expect(zipped).toHaveLength(1);
+    const assetDir = path.join(outdir, zipped[0]?.source.path ?? 'missing');
+    const bundle = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+    // The real code, the SDK bundled in, minified (a handful of very long lines), with its source map.
+    expect(bundle.length).toBeGreaterThan(200_000);
+    expect(bundle).toContain('credvend');
+    expect(bundle).toMatch(/handler:\(\)=>/);
+    expect(bundle).toContain('AssumeRoleCommand');
+    expect(bundle.split('\n').length).toBeLessThan(200);
+    expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
+
+    // cdk-nag ran as a validation plugin: a finding would be a failed report here (and a non-zero exit above).
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string }[];
+    };
+    expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
+  });
+
+  it('stops with every context problem named, before building anything', () => {
+    const result = runApp({ ...cdkJsonContext, allowedOrigins: '*', throttleRateLimit: 'fast' }, outdir);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('InvalidContextError: credvend context is invalid:');
+    expect(result.stderr).toContain('allowedOrigins: "*" is not an origin');
+    expect(result.stderr).toContain('throttleRateLimit: "fast" is not a number');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
