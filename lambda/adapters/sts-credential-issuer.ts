@@ -65,7 +65,8 @@ const THROTTLING_NAMES = new Set([
   'TooManyRequestsException',
   'RequestLimitExceeded',
 ]);
-const REJECTION_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError']);
+/** `ExpiredToken` (unmodeled, 403) is what STS answers when the function's own credentials have expired. */
+const REJECTION_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError', 'ExpiredToken']);
 const ROLE_CHAINING_LIMIT = /role chaining|1 hour session limit/i;
 const REJECTED_MESSAGE =
   'The credential issuer refused to issue credentials for this tenant; the platform team has to act.';

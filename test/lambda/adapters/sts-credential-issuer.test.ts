@@ -528,6 +528,14 @@ describe('StsCredentialIssuer', () => {
       expect((error as Error).cause).toBeInstanceOf(RegionDisabledException);
     });
 
+    it('maps an AWS-shaped ExpiredToken answer (expired base credentials) to IssuerRejectedError', async () => {
+      respond = stsError(403, 'ExpiredToken', 'The security token included in the request is expired');
+      const error = await failureOf(live({}).issue(planFor()));
+
+      expect(error).toBeInstanceOf(IssuerRejectedError);
+      expect(error).toMatchObject({ code: 'ISSUER_REJECTED', status: 502 });
+    });
+
     it('maps an AWS-shaped Throttling answer to ThrottledError', async () => {
       respond = stsError(400, 'Throttling', 'Rate exceeded');
       const error = await failureOf(live({ maxAttempts: 1 }).issue(planFor()));

@@ -1,0 +1,32 @@
+/** What every STS action may consult, and the table from `Action` names to their implementations. */
+import type { Caller } from '../authenticate';
+import type { QueryParams, XmlNode } from '../query-protocol';
+import type { SessionStore } from '../sessions';
+import type { EmulatedRole } from '../types';
+
+/** The emulator's state, as the actions see it. */
+export interface ActionContext {
+  readonly accountId: string;
+  readonly now: () => number;
+  /** Emulated roles by role ARN. */
+  readonly roles: ReadonlyMap<string, EmulatedRole>;
+  readonly sessions: SessionStore;
+}
+
+/** An action: the content of its `<ActionResult>`, or an `StsError` thrown. */
+export type StsAction = (params: QueryParams, caller: Caller, context: ActionContext) => XmlNode[];
+
+/**
+ * Real STS actions that the emulator does not implement. They are refused with a clear message rather than
+ * answered by something that would trust unverified input (a web identity token, a SAML assertion, …).
+ */
+export const NOT_EMULATED_ACTIONS: ReadonlySet<string> = new Set([
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoot',
+  'DecodeAuthorizationMessage',
+  'GetAccessKeyInfo',
+  'GetDelegatedAccessToken',
+  'GetFederationToken',
+  'GetWebIdentityToken',
+]);

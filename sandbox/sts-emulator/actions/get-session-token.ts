@@ -1,0 +1,52 @@
+/**
+ * GetSessionToken: temporary credentials that keep an IAM user's identity (900–129600 s, default 43200; one hour
+ * at most for the account root). Session credentials may not call it.
+ */
+import type { Caller } from '../authenticate';
+import { accessDeniedBecause, invalidParameterValue } from '../errors';
+import type { QueryParams, XmlNode } from '../query-protocol';
+import { credentialsNode, isoSeconds, mintCredentials } from '../sessions';
+import { parseGetSessionTokenInput } from '../validation';
+import type { ActionContext } from './action-context';
+
+const ROOT_MAX_SECONDS = 3600;
+
+export function getSessionToken(params: QueryParams, caller: Caller, context: ActionContext): XmlNode[] {
+  const input = parseGetSessionTokenInput(params);
+  if (caller.session !== undefined || caller.principal.kind === 'assumed-role') {
+    throw accessDeniedBecause('Cannot call GetSessionToken with session credentials');
+  }
+  if (input.mfa)
+    throw invalidParameterValue('MFA (SerialNumber, TokenCode) is not supported by the STS emulator.');
+  const durationSeconds =
+    caller.principal.kind === 'root'
+      ? Math.min(input.durationSeconds, ROOT_MAX_SECONDS)
+      : input.durationSeconds;
+
+  const issuedAtMs = Math.floor(context.now() / 1000) * 1000;
+  const expiresAtMs = issuedAtMs + durationSeconds * 1000;
+  const credentials = mintCredentials();
+  context.sessions.add({
+    record: {
+      accessKeyId: credentials.accessKeyId,
+      kind: 'GetSessionToken',
+      arn: caller.principal.arn,
+      userId: caller.userId,
+      accountId: caller.principal.accountId,
+      policyArns: [],
+      tags: [],
+      transitiveTagKeys: [],
+      durationSeconds,
+      issuedAt: isoSeconds(issuedAtMs),
+      expiration: isoSeconds(expiresAtMs),
+      issuerArn: caller.principal.arn,
+      issuerAccessKeyId: caller.accessKeyId,
+    },
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    expiresAtMs,
+    principal: caller.principal,
+    transitiveTags: [],
+  });
+  return [credentialsNode(credentials, expiresAtMs)];
+}

@@ -1,0 +1,14 @@
+/** The STS emulator: a local stand-in for AWS STS that the real `@aws-sdk/client-sts` talks to over HTTP. */
+export { startStsEmulator } from './server';
+export type {
+  BaseCredentials,
+  EmulatedRole,
+  FaultCode,
+  FaultConfig,
+  RoleTrust,
+  SessionRecord,
+  SessionTag,
+  StsCallRecord,
+  StsEmulator,
+  StsEmulatorOptions,
+} from './types';

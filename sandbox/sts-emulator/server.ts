@@ -1,0 +1,167 @@
+/**
+ * The emulator's HTTP server: loopback only, bounded bodies, STS requests at `/` (GET or POST), the inspect
+ * endpoint under `/_emulator/`, injected latency and faults, and a `close()` that leaves no socket behind.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector } from './faults';
+import { INSPECT_PREFIX, serveInspect } from './inspect-endpoint';
+import { renderError } from './query-protocol';
+import { SessionStore } from './sessions';
+import { buildContext } from './setup';
+import { decodeStsRequest, runStsRequest, type StsReply } from './sts-request';
+import type { StsCallRecord, StsEmulator, StsEmulatorOptions } from './types';
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_MAX_SESSIONS = 100_000;
+/** Calls kept for accounting; a long-running sandbox must not grow without bound. */
+const MAX_CALL_RECORDS = 100_000;
+
+/** Starts an STS emulator; rejects for a non-loopback host, invalid options, or a port already in use. */
+export async function startStsEmulator(options: StsEmulatorOptions): Promise<StsEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const sessions = new SessionStore(options.maxSessions ?? DEFAULT_MAX_SESSIONS, now);
+  const context = buildContext(options, host, sessions, now);
+  const faults = new FaultInjector(options.faults);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const calls: StsCallRecord[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const send = (response: ServerResponse, reply: StsReply) => {
+    response.writeHead(reply.status, {
+      'content-type': 'text/xml',
+      'x-amzn-requestid': reply.requestId,
+      // The emulator's own clock: the SDK corrects its clock skew from this header, as it does against AWS.
+      date: new Date(now()).toUTCString(),
+    });
+    response.end(reply.body);
+  };
+
+  const serveSts = async (request: IncomingMessage, response: ServerResponse, query: string) => {
+    const body = await readBody(request, maxBodyBytes);
+    if (body === undefined) {
+      // As AWS: 413 with an empty body once the request exceeds the size limit.
+      response.writeHead(413, { connection: 'close', date: new Date(now()).toUTCString() }).end();
+      calls.push({ action: '', status: 413 });
+      return;
+    }
+    const sts = decodeStsRequest({
+      method: request.method ?? '',
+      query,
+      rawHeaders: request.rawHeaders,
+      body,
+    });
+    const record = (status: number) => {
+      calls.push({
+        action: sts.action,
+        ...(sts.accessKeyId === undefined ? {} : { accessKeyId: sts.accessKeyId }),
+        status,
+      });
+      // Dropping a tenth at once keeps the splice rare.
+      if (calls.length > MAX_CALL_RECORDS) calls.splice(0, MAX_CALL_RECORDS / 10);
+    };
+    const fault = faults.next();
+    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    if (fault.kind === 'hang') {
+      record(0);
+      return; // Never answered; close() destroys the socket.
+    }
+    let reply: StsReply;
+    if (fault.kind === 'error') {
+      const requestId = randomUUID();
+      reply = { status: fault.error.status, requestId, body: renderError(fault.error, requestId) };
+    } else {
+      reply = await runStsRequest(sts, context);
+    }
+    send(response, reply);
+    record(reply.status);
+  };
+
+  const server = createServer((request, response) => {
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    if (path.startsWith(INSPECT_PREFIX)) {
+      serveInspect(request, response, sessions);
+      return;
+    }
+    if (path !== '/' || (request.method !== 'GET' && request.method !== 'POST')) {
+      response.writeHead(404, { 'content-type': 'text/xml' }).end('<UnknownOperationException/>');
+      return;
+    }
+    serveSts(request, response, query).catch((error: unknown) => {
+      // A client that hung up mid-request is not a failure of the emulator.
+      if (!request.destroyed) options.onInternalError?.(error);
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    setFaults: (config) => faults.set(config),
+    inspect: (accessKeyId) => sessions.inspect(accessKeyId),
+    calls,
+    resetCalls: () => {
+      calls.length = 0;
+    },
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive, in-flight, delayed and hanging requests alike.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+/** The request body, or undefined once it exceeds `limit` bytes (declared or actual). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      request.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * Request parameters against the STS API model's constraints, reported like AWS: "N validation error(s)
+ * detected: Value '…' at 'member' failed to satisfy constraint: …". Lengths count Unicode code points.
+ */
+import { malformedInput, validationError } from './errors';
+import { memberList, memberStructList, type QueryParams } from './query-protocol';
+import type { SessionTag } from './types';
+
+interface Pattern {
+  readonly test: RegExp;
+  /** The pattern as AWS prints it in the message. */
+  readonly display: string;
+}
+
+// Without the `u` flag, astral characters are surrogate pairs and fall outside these classes; STS rejects them too.
+const ARN: Pattern = {
+  test: /^[\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/,
+  display: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
+};
+const SESSION_NAME: Pattern = { test: /^[\w+=,.@-]*$/, display: '[\\w+=,.@-]*' };
+const POLICY: Pattern = {
+  test: /^[\t\n\r\u0020-\u00FF]+$/,
+  display: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+};
+const EXTERNAL_ID: Pattern = { test: /^[\w+=,.@:/-]*$/, display: '[\\w+=,.@:\\/-]*' };
+const TAG_KEY: Pattern = {
+  test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+  display: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+};
+const TAG_VALUE: Pattern = {
+  test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+  display: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+};
+const SERIAL_NUMBER: Pattern = { test: /^[\w+=/:,.@-]*$/, display: '[\\w+=/:,.@-]*' };
+const TOKEN_CODE: Pattern = { test: /^\d*$/, display: '[\\d]*' };
+
+/** Collects constraint violations, then throws one `ValidationError` naming all of them. */
+export class Constraints {
+  private readonly violations: string[] = [];
+
+  /** Checks a string member; `required` members may not be absent. */
+  string(
+    member: string,
+    value: string | undefined,
+    rule: { min: number; max: number; pattern?: Pattern; required?: boolean },
+  ): void {
+    if (value === undefined) {
+      if (rule.required)
+        this.violations.push(
+          `Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+        );
+      return;
+    }
+    const length = [...value].length;
+    if (rule.pattern !== undefined && !rule.pattern.test.test(value)) {
+      this.fail(member, value, `Member must satisfy regular expression pattern: ${rule.pattern.display}`);
+    }
+    if (length < rule.min)
+      this.fail(member, value, `Member must have length greater than or equal to ${rule.min}`);
+    if (length > rule.max)
+      this.fail(member, value, `Member must have length less than or equal to ${rule.max}`);
+  }
+
+  /** Checks an integer member's range. */
+  range(member: string, value: number | undefined, min: number, max: number): void {
+    if (value === undefined) return;
+    if (value < min)
+      this.fail(member, String(value), `Member must have value greater than or equal to ${min}`);
+    if (value > max) this.fail(member, String(value), `Member must have value less than or equal to ${max}`);
+  }
+
+  /** Checks a list member's size. */
+  listSize(member: string, items: readonly string[], max: number): void {
+    if (items.length > max) {
+      this.fail(member, `[${items.join(', ')}]`, `Member must have length less than or equal to ${max}`);
+    }
+  }
+
+  throwIfAny(): void {
+    const n = this.violations.length;
+    if (n === 0) return;
+    throw validationError(
+      `${n} validation error${n === 1 ? '' : 's'} detected: ${this.violations.join('; ')}`,
+    );
+  }
+
+  private fail(member: string, value: string, constraint: string): void {
+    this.violations.push(`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  }
+}
+
+/**
+ * Parses an integer member like STS: signed 32-bit decimal (`+900` and `0900` are 900); anything else is
+ * `MalformedInput` (without a message, except for an empty value).
+ */
+export function parseInteger(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === '') throw malformedInput('missing value for decimal type');
+  if (!/^[+-]?\d+$/.test(raw)) throw malformedInput();
+  const value = Number(raw);
+  if (value < -(2 ** 31) || value > 2 ** 31 - 1) throw malformedInput();
+  return value;
+}
+
+/** The parameters of AssumeRole, checked against the API model. */
+export interface AssumeRoleInput {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly durationSeconds?: number;
+  readonly policy?: string;
+  readonly policyArns: readonly string[];
+  readonly tags: readonly SessionTag[];
+  readonly transitiveTagKeys: readonly string[];
+  readonly externalId?: string;
+  readonly sourceIdentity?: string;
+  /** Whether `SerialNumber`/`TokenCode` (MFA) were passed. */
+  readonly mfa: boolean;
+  /** Whether `ProvidedContexts` were passed. */
+  readonly providedContexts: boolean;
+}
+
+/** STS: at most 50 session tags, 10 managed policy ARNs. */
+const MAX_TAGS = 50;
+const MAX_POLICY_ARNS = 10;
+
+/** Reads and checks AssumeRole's parameters; throws `MalformedInput` or `ValidationError`. */
+export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
+  const durationSeconds = parseInteger(params.get('DurationSeconds'));
+  const roleArn = params.get('RoleArn');
+  const roleSessionName = params.get('RoleSessionName');
+  const policy = params.get('Policy');
+  const externalId = params.get('ExternalId');
+  const sourceIdentity = params.get('SourceIdentity');
+  const serialNumber = params.get('SerialNumber');
+  const tokenCode = params.get('TokenCode');
+  const policyArns = memberStructList(params, 'PolicyArns', ['arn']);
+  const rawTags = memberStructList(params, 'Tags', ['Key', 'Value']);
+  const transitiveTagKeys = memberList(params, 'TransitiveTagKeys');
+
+  const check = new Constraints();
+  check.string('roleArn', roleArn, { min: 20, max: 2048, pattern: ARN, required: true });
+  check.string('roleSessionName', roleSessionName, {
+    min: 2,
+    max: 64,
+    pattern: SESSION_NAME,
+    required: true,
+  });
+  check.listSize(
+    'policyArns',
+    policyArns.map((p) => p.arn ?? ''),
+    MAX_POLICY_ARNS,
+  );
+  policyArns.forEach((p, i) => {
+    check.string(`policyArns.${i + 1}.member.arn`, p.arn, {
+      min: 20,
+      max: 2048,
+      pattern: ARN,
+      required: true,
+    });
+  });
+  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY });
+  check.range('durationSeconds', durationSeconds, 900, 43200);
+  check.listSize(
+    'tags',
+    rawTags.map((t) => `Tag(key=${t.Key}, value=${t.Value})`),
+    MAX_TAGS,
+  );
+  rawTags.forEach((t, i) => {
+    check.string(`tags.${i + 1}.member.key`, t.Key, { min: 1, max: 128, pattern: TAG_KEY, required: true });
+    check.string(`tags.${i + 1}.member.value`, t.Value, {
+      min: 0,
+      max: 256,
+      pattern: TAG_VALUE,
+      required: true,
+    });
+  });
+  check.listSize('transitiveTagKeys', transitiveTagKeys, MAX_TAGS);
+  transitiveTagKeys.forEach((key, i) => {
+    check.string(`transitiveTagKeys.${i + 1}.member`, key, { min: 1, max: 128, pattern: TAG_KEY });
+  });
+  check.string('externalId', externalId, { min: 2, max: 1224, pattern: EXTERNAL_ID });
+  check.string('serialNumber', serialNumber, { min: 9, max: 256, pattern: SERIAL_NUMBER });
+  check.string('tokenCode', tokenCode, { min: 6, max: 6, pattern: TOKEN_CODE });
+  check.string('sourceIdentity', sourceIdentity, { min: 2, max: 64, pattern: SESSION_NAME });
+  check.throwIfAny();
+
+  return {
+    roleArn: roleArn ?? '',
+    roleSessionName: roleSessionName ?? '',
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    ...(policy === undefined ? {} : { policy }),
+    policyArns: policyArns.map((p) => p.arn ?? ''),
+    tags: rawTags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+    transitiveTagKeys,
+    ...(externalId === undefined ? {} : { externalId }),
+    ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+    mfa: serialNumber !== undefined || tokenCode !== undefined,
+    providedContexts: [...params.keys()].some((name) => name.startsWith('ProvidedContexts.')),
+  };
+}
+
+/** Checks GetSessionToken's parameters; returns its duration (900–129600 s, default 43200). */
+export function parseGetSessionTokenInput(params: QueryParams): { durationSeconds: number; mfa: boolean } {
+  const durationSeconds = parseInteger(params.get('DurationSeconds'));
+  const serialNumber = params.get('SerialNumber');
+  const tokenCode = params.get('TokenCode');
+  const check = new Constraints();
+  check.range('durationSeconds', durationSeconds, 900, 129600);
+  check.string('serialNumber', serialNumber, { min: 9, max: 256, pattern: SERIAL_NUMBER });
+  check.string('tokenCode', tokenCode, { min: 6, max: 6, pattern: TOKEN_CODE });
+  check.throwIfAny();
+  return {
+    durationSeconds: durationSeconds ?? 43200,
+    mfa: serialNumber !== undefined || tokenCode !== undefined,
+  };
+}
