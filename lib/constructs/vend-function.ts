@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
@@ -13,6 +13,20 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /** API Gateway (REST) gives up on an integration after 29 seconds. */
 const API_GATEWAY_TIMEOUT = Duration.seconds(29);
+
+/**
+ * How the function is bundled (the cold-start benchmark builds the same bundle). The SDK clients are bundled too:
+ * the adapters are tested against the pinned versions in package-lock.json, and they share @smithy packages (the
+ * HTTP handler) that must match the clients' own.
+ */
+export const VEND_FUNCTION_BUNDLING = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: OutputFormat.CJS,
+  bundleAwsSDK: true,
+} as const satisfies BundlingOptions;
 
 /** Powertools log levels. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -136,16 +150,7 @@ export class VendFunction extends Construct {
       ...(props.reservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // Bundle the SDK clients too: the adapters are tested against the pinned versions in package-lock.json,
-        // and they share @smithy packages (the HTTP handler) that must match the clients' own.
-        bundleAwsSDK: true,
-      },
+      bundling: VEND_FUNCTION_BUNDLING,
       environment: {
         TENANT_TABLE_NAME: props.tenantTableName,
         TENANT_CACHE_TTL_SECONDS: String((props.tenantCacheTtl ?? Duration.seconds(30)).toSeconds()),
