@@ -1,6 +1,7 @@
 /** The tenant access role: its trust policy (who may assume it, with which tags) and its ABAC permissions. */
 import { buildSessionPolicy } from '../../lambda/core/session-policy';
 import { TENANT_OBJECT_ACTIONS } from '../../lib/constructs/tenant-access-role';
+import { tenantAccessRolePolicy } from '../support/iam-harness';
 import { render, type Synthesized, synth } from './synth';
 
 interface Statement {
@@ -117,5 +118,20 @@ describe('TenantAccessRole', () => {
       'arn:aws:s3:::acme-data-eu',
       'arn:aws:s3:::acme-data-us',
     ]);
+  });
+
+  it('equals, statement for statement, the role model the isolation tests prove (test/isolation)', () => {
+    const existing = synth({ dataBucketNames: ['acme-data-eu', 'acme-data-us'] });
+    const model = tenantAccessRolePolicy({
+      dataBuckets: ['acme-data-eu', 'acme-data-us'],
+      prefixTemplate: 'tenants/{tenant}/',
+    });
+
+    // CDK sorts the actions of a statement; the order means nothing to IAM.
+    const sortedActions = (statements: readonly Statement[]) =>
+      statements.map((st) => ({ ...st, Action: asList(st.Action) }));
+    expect(sortedActions(tenantRoleOf(existing).permissions)).toEqual(
+      sortedActions(model.Statement as unknown as Statement[]),
+    );
   });
 });
