@@ -1,5 +1,6 @@
 /** Test-only JWT factory: an RSA key pair, its public JWKS, and signed (or deliberately broken) tokens; no network. */
-import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { encodeSegment, type JwtFields, rsaPublicJwk, signJws } from '../../sandbox/dev-issuer/jws';
 import { registerSecret } from './leak-scan';
 
 /** Issuer of the generic OIDC tokens the factory builds. */
@@ -14,17 +15,13 @@ export const TEST_USER_POOL_ID = 'eu-west-1_AbCdEf123';
 export const TEST_CLIENT_ID = '1example23456789';
 
 /** Claims or header fields; a key set to `undefined` is left out of the token (JSON drops it). */
-export type Fields = Record<string, unknown>;
+export type Fields = JwtFields;
 
 /** A public JWKS as an IdP would serve it. */
 export type TestJwks = {
   keys: { kty: string; n: string; e: string; kid: string; alg: string; use: string }[];
 };
 
-const HASH_OF: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
-
-const b64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
-const encodeJson = (value: Fields): string => b64url(JSON.stringify(value));
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Registers the token with the leak scan (so a test file fails if it is ever logged) and returns it. */
@@ -46,18 +43,12 @@ export class TokenFactory {
     this.kid = kid;
     this.privateKey = privateKey;
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const jwk = publicKey.export({ format: 'jwk' });
-    if (jwk.n === undefined || jwk.e === undefined || jwk.kty === undefined)
-      throw new Error('not an RSA JWK');
-    this.jwks = { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' }] };
+    this.jwks = { keys: [rsaPublicJwk(publicKey, kid)] };
   }
 
   /** Signs exactly this payload; the header defaults to `{ alg: 'RS256', typ: 'JWT', kid }` plus overrides. RS384/RS512 also sign. */
   sign(payload: Fields, header: Fields = {}): string {
-    const fullHeader: Fields = { alg: 'RS256', typ: 'JWT', kid: this.kid, ...header };
-    const input = `${encodeJson(fullHeader)}.${encodeJson(payload)}`;
-    const hash = HASH_OF[String(fullHeader.alg)] ?? 'sha256';
-    return issued(`${input}.${b64url(sign(hash, Buffer.from(input), this.privateKey))}`);
+    return issued(signJws(this.privateKey, { alg: 'RS256', typ: 'JWT', kid: this.kid, ...header }, payload));
   }
 
   /** A valid generic OIDC token (issuer, audience, subject, tenant, 10 minutes of life) with claim overrides. */
@@ -113,19 +104,19 @@ export class TokenFactory {
   /** An unsigned token (`alg: none`); `signature` lets a test append a non-empty third part. */
   noneToken(payload: Fields, signature = ''): string {
     return issued(
-      `${encodeJson({ alg: 'none', typ: 'JWT', kid: this.kid })}.${encodeJson(payload)}.${signature}`,
+      `${encodeSegment({ alg: 'none', typ: 'JWT', kid: this.kid })}.${encodeSegment(payload)}.${signature}`,
     );
   }
 
   /** HS256 with the public key PEM as the HMAC secret: the classic RS256/HS256 key-confusion attack. */
   hs256Token(payload: Fields): string {
-    const input = `${encodeJson({ alg: 'HS256', typ: 'JWT', kid: this.kid })}.${encodeJson(payload)}`;
+    const input = `${encodeSegment({ alg: 'HS256', typ: 'JWT', kid: this.kid })}.${encodeSegment(payload)}`;
     return issued(`${input}.${createHmac('sha256', this.publicKeyPem).update(input).digest('base64url')}`);
   }
 
   /** Replaces the payload of a signed token and keeps the original header and signature. */
   tampered(token: string, payload: Fields): string {
     const [header, , signature] = token.split('.');
-    return issued(`${header}.${encodeJson(payload)}.${signature}`);
+    return issued(`${header}.${encodeSegment(payload)}.${signature}`);
   }
 }
