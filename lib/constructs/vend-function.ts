@@ -15,7 +15,7 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const API_GATEWAY_TIMEOUT = Duration.seconds(29);
 
 /**
- * How the function is bundled (the cold-start benchmark builds the same bundle). The SDK clients are bundled too:
+ * How the function is bundled (the cold-start benchmark builds the same bundle, see bench/scenarios/cold-start.ts). The SDK clients are bundled too:
  * the adapters are tested against the pinned versions in package-lock.json, and they share @smithy packages (the
  * HTTP handler) that must match the clients' own.
  */
@@ -25,6 +25,8 @@ export const VEND_FUNCTION_BUNDLING = {
   sourcesContent: false,
   target: 'node22',
   format: OutputFormat.CJS,
+  // ES module builds first: esbuild can tree-shake them (a fifth smaller bundle, a quarter less init time).
+  mainFields: ['module', 'main'],
   bundleAwsSDK: true,
 } as const satisfies BundlingOptions;
 

@@ -1,0 +1,95 @@
+/** The sandbox as the benchmarks use it: in-process, on free ports, silent, with helpers to vend and to mint tokens. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Config } from '../lambda/config';
+import { mintDevToken } from '../sandbox/dev-issuer/dev-token';
+import { loadOrCreateDevKey } from '../sandbox/dev-issuer/signing-key';
+import { toRestEvent } from '../sandbox/local-api/rest-event';
+import { type LocalSandbox, startSandbox } from '../sandbox/sandbox';
+
+/** Audit events are dropped: the benchmark measures the vend path, not the terminal. */
+const SILENT = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A sandbox for one scenario. */
+export interface BenchSandbox {
+  readonly sandbox: LocalSandbox;
+  /** A dev token for `user` of `tenant`, cached per user. */
+  token(user: string, tenant?: string): string;
+  /** `POST /v1/credentials` through the in-process handler (no HTTP), as Lambda would invoke it. */
+  vend(user: string, body?: string): Promise<APIGatewayProxyResult>;
+  /** The AssumeRole input the service would send for `user` with an empty body (from the dry run). */
+  assumeRoleInput(user: string): Promise<AssumeRoleCommandInput>;
+  /** STS AssumeRole calls the emulator has answered since the last `resetStsCalls`. */
+  stsCalls(): number;
+  resetStsCalls(): void;
+  /** The function environment that reproduces this sandbox's configuration in another process. */
+  functionEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox; `env` adds to the function environment (e.g. the credential cache settings). */
+export async function startBenchSandbox(env: Record<string, string> = {}): Promise<BenchSandbox> {
+  const keyDir = mkdtempSync(join(tmpdir(), 'credvend-bench-'));
+  const sandbox = await startSandbox({
+    ports: { api: 0, sts: 0, dynamodb: 0, issuer: 0 },
+    devKeyFile: join(keyDir, 'key.pem'),
+    audit: SILENT,
+    env,
+  });
+  const key = loadOrCreateDevKey(sandbox.devKeyFile);
+  const tokens = new Map<string, string>();
+  const token = (user: string, tenant = 'acme') => {
+    const id = `${tenant}/${user}`;
+    let value = tokens.get(id);
+    if (value === undefined) {
+      value = mintDevToken(key, { issuer: sandbox.issuerUrl, tenant, user });
+      tokens.set(id, value);
+    }
+    return value;
+  };
+  const invoke = (user: string, url: string, body: string) =>
+    sandbox.handle(
+      toRestEvent({ method: 'POST', url, headers: { authorization: `Bearer ${token(user)}` }, body }),
+    );
+  return {
+    sandbox,
+    token,
+    vend: (user, body = '{}') => invoke(user, '/v1/credentials', body),
+    assumeRoleInput: async (user) => {
+      const plan = JSON.parse((await invoke(user, '/v1/credentials/dry-run', '{}')).body);
+      return {
+        RoleArn: plan.roleArn,
+        RoleSessionName: plan.roleSessionName,
+        DurationSeconds: plan.durationSeconds,
+        Policy: JSON.stringify(plan.sessionPolicy),
+        Tags: plan.sessionTags,
+        TransitiveTagKeys: plan.transitiveTagKeys,
+        SourceIdentity: plan.sourceIdentity,
+      };
+    },
+    stsCalls: () => sandbox.emulator.calls.filter((c) => c.action === 'AssumeRole').length,
+    resetStsCalls: () => sandbox.emulator.resetCalls(),
+    functionEnv: () => ({
+      ...environmentOf(sandbox.config),
+      AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey,
+    }),
+    close: async () => {
+      await sandbox.close();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The environment variables `loadConfig` would read back into `config`. */
+function environmentOf(config: Config): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (name === 'regions' || value === undefined) continue;
+    env[name] = Array.isArray(value) ? value.join(',') : value === null ? 'null' : String(value);
+  }
+  return env;
+}
