@@ -1,5 +1,5 @@
 /** dynalite (an in-memory DynamoDB-compatible server) on loopback, with the tenant table created and seeded. */
-/// <reference path="../../test/support/dynalite.d.ts" />
+/// <reference path="./dynalite.d.ts" />
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
