@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type ComposedApp, composeApp } from '../lambda/compose';
 import { type Config, loadConfig } from '../lambda/config';
 import type { AuditSink } from '../lambda/http/audit';
@@ -50,6 +51,8 @@ export interface SandboxOptions extends CommonSandboxOptions {
   readonly env?: EnvVars;
   /** Faults the STS emulator injects from the start (also `sandbox.emulator.setFaults`). */
   readonly faults?: FaultConfig;
+  /** Sees every event the API handles and its result (the tests check each against the OpenAPI document). */
+  readonly observe?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }
 
 /** Options of `startAwsSandbox`. */
@@ -147,8 +150,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const app = parts.push(
       composeApp(config, { audit: options.audit ?? defaultAudit(), awsCredentials: signing }),
     );
+    const observe = options.observe;
+    const handle: ComposedApp['handle'] =
+      observe === undefined
+        ? app.handle
+        : async (event) => {
+            const result = await app.handle(event);
+            observe(event, result);
+            return result;
+          };
     const api = await parts.start('api', port('api'), () =>
-      startLocalApi({ handle: app.handle, port: port('api'), host }),
+      startLocalApi({ handle, port: port('api'), host }),
     );
     return {
       target: 'local',
@@ -160,7 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       emulator,
       baseCredentials: signing,
       config,
-      handle: app.handle,
+      handle,
       close: parts.closer(),
     };
   } catch (error) {

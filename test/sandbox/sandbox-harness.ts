@@ -12,6 +12,7 @@ import { type LocalSandbox, type SandboxOptions, startSandbox } from '../../sand
 import type { SandboxPart } from '../../sandbox/settings';
 import type { SessionRecord } from '../../sandbox/sts-emulator/types';
 import { registerSecret } from '../support/leak-scan';
+import { OpenApiChecker } from '../support/openapi';
 
 /** Every part on a port the OS picks. */
 export const FREE_PORTS: Readonly<Record<SandboxPart, number>> = { api: 0, sts: 0, dynamodb: 0, issuer: 0 };
@@ -26,10 +27,35 @@ export function temporaryKeyFile(): { readonly dir: string; readonly file: strin
 export function useSandbox(options: Omit<SandboxOptions, 'ports' | 'devKeyFile'> = {}): () => LocalSandbox {
   let sandbox: LocalSandbox | undefined;
   let keyDir: string | undefined;
+  const offContract: string[] = [];
   beforeAll(async () => {
     const key = temporaryKeyFile();
     keyDir = key.dir;
-    sandbox = await startSandbox({ ...options, ports: FREE_PORTS, devKeyFile: key.file });
+    const openApi = await OpenApiChecker.load();
+    sandbox = await startSandbox({
+      ...options,
+      ports: FREE_PORTS,
+      devKeyFile: key.file,
+      // Every response of every end-to-end test must match openapi/credvend.yaml.
+      observe: (event, result) => {
+        const problems = openApi.problems({
+          method: event.httpMethod,
+          path: event.path,
+          status: result.statusCode,
+          headers: result.headers ?? {},
+          body: JSON.parse(result.body),
+        });
+        if (problems.length > 0)
+          offContract.push(
+            `${event.httpMethod} ${event.path} → ${result.statusCode}: ${problems.join('; ')}`,
+          );
+      },
+    });
+  });
+  afterEach(() => {
+    const problems = offContract.splice(0);
+    if (problems.length > 0)
+      throw new Error(`responses break openapi/credvend.yaml:\n${problems.join('\n')}`);
   });
   afterAll(async () => {
     await sandbox?.close();
