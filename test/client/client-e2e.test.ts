@@ -15,9 +15,21 @@ import { CredvendApiError } from '../../client/api';
 import { buildCli } from '../../client/cli/build';
 import { fromCredvend } from '../../client/provider';
 import { devToken, useSandbox } from '../sandbox/sandbox-harness';
-import { registerSecret } from '../support/leak-scan';
+import { registerSecret, scanLogOutput } from '../support/leak-scan';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** Runs a command; its stderr (never meant for secrets) joins the leak scan. */
+async function run(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  try {
+    const result = await execFileAsync(file, [...args], options);
+    scanLogOutput(result.stderr);
+    return result;
+  } catch (error) {
+    scanLogOutput(String((error as { stderr?: unknown }).stderr ?? ''));
+    throw error;
+  }
+}
 const sandbox = useSandbox();
 const ACME_SESSION =
   /^arn:aws:sts::000000000000:assumed-role\/credvend-tenant-access\/acme\.alice\.[A-Za-z0-9]+$/;
@@ -104,6 +116,32 @@ describe('credential_process with the built CLI', () => {
     expect(failure?.stderr).toMatch(
       /^credvend: TENANT_SUSPENDED: Tenant initech is suspended; .* \(request [\w-]+\)\n$/,
     );
+  });
+});
+
+describe('credvend whoami', () => {
+  it('shows the tenant, subject, role, duration and narrowed scope of a dry run, with no credentials', async () => {
+    const { stdout } = await run(process.execPath, [
+      cli,
+      'whoami',
+      '--url',
+      sandbox().apiUrl,
+      '--token-file',
+      tokenFile,
+      '--scope',
+      'tenants/acme/uploads/2026/:read',
+      '--duration',
+      '1200',
+    ]);
+
+    expect(stdout).toMatch(
+      /^tenant {3}acme\nsubject {2}alice\nrole {5}arn:aws:iam::000000000000:role\/credvend-tenant-access\n/,
+    );
+    expect(stdout).toMatch(
+      /\nduration 1200 s \(credentials vended now would expire at \d{4}-\d\d-\d\dT[\d:]{8}Z\)\n/,
+    );
+    expect(stdout).toContain('scope    s3://credvend-local-data/tenants/acme/uploads/2026/ read\n');
+    expect(stdout).not.toMatch(/ASIA|secret/i);
   });
 });
 

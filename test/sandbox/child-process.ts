@@ -5,6 +5,7 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scanLogOutput } from '../support/leak-scan';
 
 /** The project root, where `npm start` and `npm run token` run. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -24,7 +25,9 @@ const running = new Set<Child>();
 
 /** Spawns `npm <args>` in the project root, with `env` added to the test process's environment. */
 export function spawnNpm(args: readonly string[], env: Readonly<Record<string, string>>): Child {
-  return track(spawn('npm', [...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, ...DETACHED }));
+  return track(spawn('npm', [...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, ...DETACHED }), {
+    stdoutIsLog: args[0] === 'start',
+  });
 }
 
 /**
@@ -47,13 +50,18 @@ export function spawnScript(
       env: { ...process.env, ...env },
       ...DETACHED,
     }),
+    { stdoutIsLog: name === 'start' },
   );
 }
 
 /** Its own process group, as a terminal runs a foreground job: a signal to the group reaches every process. */
 const DETACHED: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: true };
 
-function track(child: ChildProcess): Child {
+/**
+ * Follows a child. Its stderr (and its stdout, when that is a log, as for `npm start`) joins the leak scan once it
+ * exits; stdout that carries a token by design (`npm run token`) does not.
+ */
+function track(child: ChildProcess, options: { stdoutIsLog: boolean }): Child {
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -63,7 +71,11 @@ function track(child: ChildProcess): Child {
     err += chunk.toString('utf8');
   });
   const exited = new Promise<number | string>((resolveExit) => {
-    child.on('close', (code, signal) => resolveExit(code ?? signal ?? -1));
+    child.on('close', (code, signal) => {
+      scanLogOutput(err);
+      if (options.stdoutIsLog) scanLogOutput(out);
+      resolveExit(code ?? signal ?? -1);
+    });
   });
   const handle: Child = {
     process: child,

@@ -10,6 +10,14 @@ export function registerSecret(value: string): void {
   if (value.length >= 8) secrets.add(value);
 }
 
+/**
+ * Adds what another process logged (a child's stderr, the sandbox's audit lines) to the scan without printing it.
+ * Not for output that carries secrets by design, such as `credvend credential-process` on stdout.
+ */
+export function scanLogOutput(text: string): void {
+  lines.push(...text.split('\n').filter((l) => l.length > 0));
+}
+
 /** Everything written so far, for tests that assert on log content. */
 export function capturedOutput(): readonly string[] {
   return lines;
