@@ -1,76 +1,78 @@
 /** The function's configuration, read from the environment once and checked, so a bad deployment fails loudly at init. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './core/zod-messages';
 
-const list = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0),
-  )
-  .pipe(z.array(z.string()));
+const split = (s: string) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 
-const optionalList = list.optional().transform((v) => v ?? []);
+const list = z.pipe(z.string(), z.transform(split));
+const optionalList = z.pipe(
+  z.optional(z.string()),
+  z.transform((s) => (s === undefined ? [] : split(s))),
+);
 
 /** `null` when the variable is empty or the literal `null`: the explicit opt-out of an audience check. */
-const listOrNull = z
-  .string()
-  .transform((s) => (s.trim() === '' || s.trim() === 'null' ? null : s.split(',').map((v) => v.trim())));
+const listOrNull = z.pipe(
+  z.string(),
+  z.transform((s) => (s.trim() === '' || s.trim() === 'null' ? null : split(s))),
+);
 
 const positiveInt = (fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .optional()
-    .transform((v) => v ?? fallback);
+  z.pipe(
+    z.optional(z.string().check(z.regex(/^\d+$/))),
+    z.transform((v) => (v === undefined ? fallback : Number(v))),
+  );
 
 const base = z.object({
-  TENANT_TABLE_NAME: z.string().min(1),
+  TENANT_TABLE_NAME: z.string().check(z.minLength(1)),
   TENANT_CACHE_TTL_SECONDS: positiveInt(30),
-  TENANT_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/),
-  DATA_BUCKETS: list.pipe(z.array(z.string()).min(1)),
-  TENANT_PREFIX_TEMPLATE: z
-    .string()
-    .refine((t) => t.endsWith('/') && t.includes('{tenant}'), 'must contain {tenant} and end with "/"')
-    .default('tenants/{tenant}/'),
+  TENANT_ROLE_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/)),
+  DATA_BUCKETS: z.pipe(list, z.array(z.string()).check(z.minLength(1))),
+  TENANT_PREFIX_TEMPLATE: z._default(
+    z
+      .string()
+      .check(
+        z.refine((t) => t.endsWith('/') && t.includes('{tenant}'), 'must contain {tenant} and end with "/"'),
+      ),
+    'tenants/{tenant}/',
+  ),
   ALLOWED_REGIONS: optionalList,
-  AWS_REGION: z.string().optional(),
-  TENANT_CLAIM: z.string().min(1).default('custom:tenant_id'),
+  AWS_REGION: z.optional(z.string()),
+  TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'custom:tenant_id'),
   ALLOWED_ORIGINS: optionalList,
   STS_DEADLINE_MS: positiveInt(6000),
   /** Credential cache: entries kept (0 disables it), and the share of the asked-for lifetime a reused credential must still have. */
   CREDENTIAL_CACHE_MAX_ENTRIES: positiveInt(1000),
-  CREDENTIAL_CACHE_MIN_REMAINING_SHARE: z
-    .string()
-    .regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/, 'must be a number from 0 to 1')
-    .transform(Number)
-    .optional()
-    .transform((v) => v ?? 0.9),
+  CREDENTIAL_CACHE_MIN_REMAINING_SHARE: z.pipe(
+    z.optional(z.string().check(z.regex(/^(?:0(?:\.\d+)?|1(?:\.0+)?)$/, 'must be a number from 0 to 1'))),
+    z.transform((v) => (v === undefined ? 0.9 : Number(v))),
+  ),
   /** Overrides for the local sandbox; unset in AWS. */
-  STS_ENDPOINT: z.url().optional(),
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  STS_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
 });
 
 const identity = z.discriminatedUnion('JWT_PROVIDER', [
   z.object({
     JWT_PROVIDER: z.literal('cognito'),
-    COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
+    COGNITO_USER_POOL_ID: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/)),
     COGNITO_CLIENT_IDS: listOrNull,
-    COGNITO_TOKEN_USE: z.enum(['id', 'access']).default('id'),
+    COGNITO_TOKEN_USE: z._default(z.enum(['id', 'access']), 'id'),
   }),
   z.object({
     JWT_PROVIDER: z.literal('oidc'),
     JWT_ISSUER: z.url(),
     JWT_AUDIENCE: listOrNull,
-    JWT_JWKS_URI: z.url().optional(),
+    JWT_JWKS_URI: z.optional(z.url()),
   }),
 ]);
 
 /** The checked configuration. */
-export type Config = z.infer<typeof base> &
-  z.infer<typeof identity> & { readonly regions: readonly string[] };
+export type Config = z.output<typeof base> &
+  z.output<typeof identity> & { readonly regions: readonly string[] };
 
 /** Parses the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {

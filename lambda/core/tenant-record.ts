@@ -1,5 +1,6 @@
 /** The tenant record schema: what the tenant table holds, validated on every read. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { TenantMisconfiguredError } from './errors';
 import { ACCESS_LEVELS, type Tenant } from './model';
 
@@ -14,39 +15,35 @@ export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 export const STS_MIN_DURATION_SECONDS = 900;
 export const STS_MAX_DURATION_SECONDS = 43_200;
 
-const duration = z.number().int().min(STS_MIN_DURATION_SECONDS).max(STS_MAX_DURATION_SECONDS);
+const duration = z.int().check(z.minimum(STS_MIN_DURATION_SECONDS), z.maximum(STS_MAX_DURATION_SECONDS));
 
 /** The stored shape (DynamoDB item). Unknown attributes are ignored; missing `regions` means the home region only. */
 export const tenantRecordSchema = z
   .object({
-    tenantId: z.string().regex(TENANT_ID_PATTERN),
+    tenantId: z.string().check(z.regex(TENANT_ID_PATTERN)),
     status: z.enum(['active', 'suspended']),
     grants: z
       .array(
         z.object({
-          bucket: z.string().regex(BUCKET_PATTERN),
-          prefix: z.string().max(512).regex(PREFIX_PATTERN),
-          access: z.array(z.enum(ACCESS_LEVELS)).min(1),
+          bucket: z.string().check(z.regex(BUCKET_PATTERN)),
+          prefix: z.string().check(z.maxLength(512), z.regex(PREFIX_PATTERN)),
+          access: z.array(z.enum(ACCESS_LEVELS)).check(z.minLength(1)),
         }),
       )
-      .max(20),
+      .check(z.maxLength(20)),
     defaultDurationSeconds: duration,
     maxDurationSeconds: duration,
-    region: z.string().regex(REGION_PATTERN),
-    regions: z.array(z.string().regex(REGION_PATTERN)).optional(),
-    roleArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/)
-      .optional(),
-    externalId: z
-      .string()
-      .regex(/^[\w+=,.@:/-]{2,1224}$/)
-      .optional(),
+    region: z.string().check(z.regex(REGION_PATTERN)),
+    regions: z.optional(z.array(z.string().check(z.regex(REGION_PATTERN)))),
+    roleArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/))),
+    externalId: z.optional(z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/))),
   })
-  .refine((r) => r.defaultDurationSeconds <= r.maxDurationSeconds, {
-    message: 'defaultDurationSeconds must not exceed maxDurationSeconds',
-    path: ['defaultDurationSeconds'],
-  });
+  .check(
+    z.refine((r) => r.defaultDurationSeconds <= r.maxDurationSeconds, {
+      message: 'defaultDurationSeconds must not exceed maxDurationSeconds',
+      path: ['defaultDurationSeconds'],
+    }),
+  );
 
 /** What a record must also satisfy for this deployment. */
 export interface TenantRecordRules {

@@ -1,5 +1,6 @@
 /** Parses what a caller sends (a JSON body or query parameters) into a typed, syntactically safe `VendRequest`. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { InvalidRequestError, InvalidScopeError, RequestTooLargeError } from './errors';
 import { ACCESS_LEVELS, type VendRequest } from './model';
 import { BUCKET_PATTERN, PREFIX_PATTERN, REGION_PATTERN } from './tenant-record';
@@ -10,24 +11,38 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_SCOPE_ENTRIES = 10;
 
 const scopeEntrySchema = z.strictObject({
-  bucket: z.string().max(63).regex(BUCKET_PATTERN, 'is not a valid bucket name').optional(),
-  prefix: z
-    .string()
-    .max(512)
-    .regex(PREFIX_PATTERN, 'must be key-prefix segments of safe characters, each ending in "/"')
-    .optional(),
-  access: z
-    .array(z.enum(ACCESS_LEVELS))
-    .min(1)
-    .max(ACCESS_LEVELS.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a level')
-    .optional(),
+  bucket: z.optional(
+    z.string().check(z.maxLength(63), z.regex(BUCKET_PATTERN, 'is not a valid bucket name')),
+  ),
+  prefix: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(512),
+        z.regex(PREFIX_PATTERN, 'must be key-prefix segments of safe characters, each ending in "/"'),
+      ),
+  ),
+  access: z.optional(
+    z.array(z.enum(ACCESS_LEVELS)).check(
+      z.minLength(1),
+      z.maxLength(ACCESS_LEVELS.length),
+      z.refine((a) => new Set(a).size === a.length, 'must not repeat a level'),
+    ),
+  ),
 });
 
 const bodySchema = z.strictObject({
-  scope: z.array(scopeEntrySchema).min(1).max(MAX_SCOPE_ENTRIES).optional(),
-  durationSeconds: z.number().int('must be a whole number of seconds').positive().max(1_000_000).optional(),
-  region: z.string().max(32).regex(REGION_PATTERN, 'is not an AWS region name').optional(),
+  scope: z.optional(z.array(scopeEntrySchema).check(z.minLength(1), z.maxLength(MAX_SCOPE_ENTRIES))),
+  durationSeconds: z.optional(
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, 'must be a whole number of seconds'),
+        z.positive(),
+        z.maximum(1_000_000),
+      ),
+  ),
+  region: z.optional(z.string().check(z.maxLength(32), z.regex(REGION_PATTERN, 'is not an AWS region name'))),
 });
 
 /** Parses the JSON body of `POST /v1/credentials` (and its dry run). An empty body asks for the defaults. */
@@ -79,7 +94,7 @@ export function parseVendQuery(query: QueryParameters): VendRequest {
   return checked(bodySchema.safeParse(candidate));
 }
 
-function checked(result: z.ZodSafeParseResult<z.infer<typeof bodySchema>>): VendRequest {
+function checked(result: ReturnType<typeof bodySchema.safeParse>): VendRequest {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue === undefined ? 'request' : issue.path.map(String).join('.') || 'request';
