@@ -78,12 +78,6 @@ export class CachingCredentialIssuer implements CredentialIssuer {
     );
   }
 
-  /** Forgets every cached credential of a tenant (e.g. when it is suspended). */
-  forgetTenant(tenantId: string): void {
-    const prefix = `${JSON.stringify([tenantId]).slice(0, -1)},`;
-    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
-  }
-
   /** Entries held now (for tests and metrics). */
   get size(): number {
     return this.entries.size;

@@ -102,17 +102,6 @@ describe('CachingCredentialIssuer', () => {
     expect(inner.calls).toBe(2);
   });
 
-  it('forgets the credentials of a tenant on demand', async () => {
-    const inner = scriptedIssuer({ now: 0 });
-    const cache = new CachingCredentialIssuer(inner, { now: () => 0 });
-
-    await cache.issue(PLAN);
-    cache.forgetTenant('acme');
-    await cache.issue(PLAN);
-
-    expect(inner.calls).toBe(2);
-  });
-
   it('refuses a share outside 0-1', () => {
     expect(() => new CachingCredentialIssuer(scriptedIssuer({ now: 0 }), { minRemainingShare: 1.5 })).toThrow(
       'minRemainingShare must be between 0 and 1, got 1.5',
