@@ -23,7 +23,7 @@ import { startLocalApi } from './local-api/server';
 import { asPortError, LOOPBACK_HOST } from './net/loopback-server';
 import { SANDBOX_PARTS, type SandboxPart } from './settings';
 import { startStsEmulator } from './sts-emulator';
-import type { FaultConfig, StsEmulator } from './sts-emulator/types';
+import type { FaultConfig, StsEmulator, StsEmulatorOptions } from './sts-emulator/types';
 import { startLocalDynamoDb } from './tenants/local-dynamodb';
 import { LOCAL_DATA_BUCKET, LOCAL_REGIONS, LOCAL_TENANT_TABLE } from './tenants/seed';
 
@@ -51,6 +51,8 @@ export interface SandboxOptions extends CommonSandboxOptions {
   readonly env?: EnvVars;
   /** Faults the STS emulator injects from the start (also `sandbox.emulator.setFaults`). */
   readonly faults?: FaultConfig;
+  /** Told about the credentials of every session the STS emulator mints (the tests' leak scan). */
+  readonly onSessionMinted?: StsEmulatorOptions['onSessionMinted'];
   /** Sees every event the API handles and its result (the tests check each against the OpenAPI document). */
   readonly observe?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }
@@ -126,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
         baseCredentials: [baseCredentials],
         roles: [TENANT_ACCESS_ROLE],
         ...(options.faults && { faults: options.faults }),
+        ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
       }),
     );
     const devKeyFile = options.devKeyFile ?? devKeyFileFrom(process.env);

@@ -22,7 +22,11 @@ const MAX_CALL_RECORDS = 100_000;
 export async function startStsEmulator(options: StsEmulatorOptions): Promise<StsEmulator> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
-  const sessions = new SessionStore(options.maxSessions ?? DEFAULT_MAX_SESSIONS, now);
+  const sessions = new SessionStore(
+    options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+    now,
+    options.onSessionMinted,
+  );
   const context = buildContext(options, host, sessions, now);
   const faults = new FaultInjector(options.faults);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

@@ -50,12 +50,18 @@ export class SessionStore {
   constructor(
     private readonly maxSessions: number,
     private readonly now: () => number,
+    private readonly onAdd?: (credentials: MintedCredentials) => void,
   ) {}
 
   /** Keeps a session; when full, drops expired sessions first and then the oldest ones. */
   add(session: StoredSession): void {
     if (this.sessions.size >= this.maxSessions) this.evict();
     this.sessions.set(session.record.accessKeyId, session);
+    this.onAdd?.({
+      accessKeyId: session.record.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+    });
   }
 
   get(accessKeyId: string): StoredSession | undefined {

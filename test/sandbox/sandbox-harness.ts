@@ -36,6 +36,11 @@ export function useSandbox(options: Omit<SandboxOptions, 'ports' | 'devKeyFile'>
       ...options,
       ports: FREE_PORTS,
       devKeyFile: key.file,
+      // Every secret any session gets, whoever asked for it (a CLI in a child process too), joins the leak scan.
+      onSessionMinted: (credentials) => {
+        registerSecret(credentials.secretAccessKey);
+        registerSecret(credentials.sessionToken);
+      },
       // Every response of every end-to-end test must match openapi/credvend.yaml.
       observe: (event, result) => {
         const problems = openApi.problems({
