@@ -104,30 +104,14 @@ export function throughputRows(result: ThroughputResult): ReportRow[] {
   const rps = (r: LoadResult) =>
     `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms, ${r.errors} errors`;
   const ratio = (r: LoadResult) => r.requestsPerSecond / result.baseline.requestsPerSecond;
-  return [
-    {
-      scenario,
-      measure: 'credvend (cache on)',
-      value: rps(result.credvend),
-      baseline: rps(result.baseline),
-      ratio: times(ratio(result.credvend)),
-      target: '≥ 0.7x, 0 errors',
-      verdict:
-        result.credvend.errors > 0
-          ? `missed: ${result.credvend.errors} errors`
-          : verdictAtLeast(ratio(result.credvend), 0.7, 'x'),
-    },
-    {
-      scenario,
-      measure: 'credvend (cache off)',
-      value: rps(result.credvendUncached),
-      baseline: rps(result.baseline),
-      ratio: times(ratio(result.credvendUncached)),
-      target: '≥ 0.7x, 0 errors',
-      verdict:
-        result.credvendUncached.errors > 0
-          ? `missed: ${result.credvendUncached.errors} errors`
-          : verdictAtLeast(ratio(result.credvendUncached), 0.7, 'x'),
-    },
-  ];
+  const row = (measure: string, r: LoadResult): ReportRow => ({
+    scenario,
+    measure,
+    value: rps(r),
+    baseline: rps(result.baseline),
+    ratio: times(ratio(r)),
+    target: '≥ 0.7x, 0 errors',
+    verdict: r.errors > 0 ? `missed: ${r.errors} errors` : verdictAtLeast(ratio(r), 0.7, 'x'),
+  });
+  return [row('credvend (cache on)', result.credvend), row('credvend (cache off)', result.credvendUncached)];
 }

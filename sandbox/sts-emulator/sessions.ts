@@ -43,6 +43,24 @@ export function isoSeconds(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What an action decides about a new session; the store adds credentials, times and the issuer. */
+export interface NewSession {
+  readonly record: Omit<
+    SessionRecord,
+    | 'expired'
+    | 'accessKeyId'
+    | 'durationSeconds'
+    | 'issuedAt'
+    | 'expiration'
+    | 'issuerArn'
+    | 'issuerAccessKeyId'
+  >;
+  readonly durationSeconds: number;
+  readonly issuer: { readonly arn: string; readonly accessKeyId: string };
+  readonly principal: Principal;
+  readonly transitiveTags: readonly SessionTag[];
+}
+
 /** The issued sessions, by access key id. */
 export class SessionStore {
   private readonly sessions = new Map<string, StoredSession>();
@@ -52,6 +70,30 @@ export class SessionStore {
     private readonly now: () => number,
     private readonly onAdd?: (credentials: MintedCredentials) => void,
   ) {}
+
+  /** Mints credentials for a new session, valid from now (whole seconds) for its duration, and keeps it. */
+  issue(session: NewSession): { credentials: MintedCredentials; expiresAtMs: number } {
+    const issuedAtMs = Math.floor(this.now() / 1000) * 1000;
+    const expiresAtMs = issuedAtMs + session.durationSeconds * 1000;
+    const credentials = mintCredentials();
+    this.add({
+      record: {
+        ...session.record,
+        accessKeyId: credentials.accessKeyId,
+        durationSeconds: session.durationSeconds,
+        issuedAt: isoSeconds(issuedAtMs),
+        expiration: isoSeconds(expiresAtMs),
+        issuerArn: session.issuer.arn,
+        issuerAccessKeyId: session.issuer.accessKeyId,
+      },
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+      expiresAtMs,
+      principal: session.principal,
+      transitiveTags: session.transitiveTags,
+    });
+    return { credentials, expiresAtMs };
+  }
 
   /** Keeps a session; when full, drops expired sessions first and then the oldest ones. */
   add(session: StoredSession): void {

@@ -14,7 +14,7 @@ import {
 import { assumedRoleArn, type Principal, uniqueId } from '../principals';
 import { type QueryParams, textNode, type XmlNode } from '../query-protocol';
 import { checkSessionPolicy, packedPolicySize } from '../session-policy';
-import { credentialsNode, isoSeconds, mintCredentials } from '../sessions';
+import { credentialsNode } from '../sessions';
 import { authorizeAssumeRole } from '../trust';
 import type { EmulatedRole, SessionTag } from '../types';
 import { type AssumeRoleInput, parseAssumeRoleInput } from '../validation';
@@ -57,9 +57,6 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
   const packed = packs ? packedPolicySize({ ...input, tags: tags.all }) : undefined;
   if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
 
-  const issuedAtMs = Math.floor(context.now() / 1000) * 1000;
-  const expiresAtMs = issuedAtMs + durationSeconds * 1000;
-  const credentials = mintCredentials();
   const arn = assumedRoleArn(context.accountId, role.roleName, input.roleSessionName);
   const userId = `${uniqueId('AROA', context.accountId, role.roleName)}:${input.roleSessionName}`;
   const principal: Principal = {
@@ -69,9 +66,8 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
     roleName: role.roleName,
     sessionName: input.roleSessionName,
   };
-  context.sessions.add({
+  const { credentials, expiresAtMs } = context.sessions.issue({
     record: {
-      accessKeyId: credentials.accessKeyId,
       kind: 'AssumeRole',
       arn,
       userId,
@@ -86,15 +82,9 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
       ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
       ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
       ...(packed === undefined ? {} : { packedPolicySize: packed }),
-      durationSeconds,
-      issuedAt: isoSeconds(issuedAtMs),
-      expiration: isoSeconds(expiresAtMs),
-      issuerArn: caller.principal.arn,
-      issuerAccessKeyId: caller.accessKeyId,
     },
-    secretAccessKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken,
-    expiresAtMs,
+    durationSeconds,
+    issuer: { arn: caller.principal.arn, accessKeyId: caller.accessKeyId },
     principal,
     transitiveTags: tags.transitive,
   });

@@ -5,7 +5,7 @@
 import type { Caller } from '../authenticate';
 import { accessDeniedBecause, invalidParameterValue } from '../errors';
 import type { QueryParams, XmlNode } from '../query-protocol';
-import { credentialsNode, isoSeconds, mintCredentials } from '../sessions';
+import { credentialsNode } from '../sessions';
 import { parseGetSessionTokenInput } from '../validation';
 import type { ActionContext } from './action-context';
 
@@ -23,12 +23,8 @@ export function getSessionToken(params: QueryParams, caller: Caller, context: Ac
       ? Math.min(input.durationSeconds, ROOT_MAX_SECONDS)
       : input.durationSeconds;
 
-  const issuedAtMs = Math.floor(context.now() / 1000) * 1000;
-  const expiresAtMs = issuedAtMs + durationSeconds * 1000;
-  const credentials = mintCredentials();
-  context.sessions.add({
+  const { credentials, expiresAtMs } = context.sessions.issue({
     record: {
-      accessKeyId: credentials.accessKeyId,
       kind: 'GetSessionToken',
       arn: caller.principal.arn,
       userId: caller.userId,
@@ -36,15 +32,9 @@ export function getSessionToken(params: QueryParams, caller: Caller, context: Ac
       policyArns: [],
       tags: [],
       transitiveTagKeys: [],
-      durationSeconds,
-      issuedAt: isoSeconds(issuedAtMs),
-      expiration: isoSeconds(expiresAtMs),
-      issuerArn: caller.principal.arn,
-      issuerAccessKeyId: caller.accessKeyId,
     },
-    secretAccessKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken,
-    expiresAtMs,
+    durationSeconds,
+    issuer: { arn: caller.principal.arn, accessKeyId: caller.accessKeyId },
     principal: caller.principal,
     transitiveTags: [],
   });
