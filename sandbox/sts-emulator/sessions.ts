@@ -2,14 +2,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Principal } from './principals';
 import type { XmlNode } from './query-protocol';
-import type { SessionRecord, SessionTag } from './types';
+import type { SessionCredentials, SessionRecord, SessionTag } from './types';
 
 /** The credentials of a new session. */
-export interface MintedCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-}
+export type MintedCredentials = SessionCredentials;
 
 /** A session as stored: its public record plus what only authentication may see. */
 export interface StoredSession {

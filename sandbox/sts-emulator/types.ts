@@ -81,11 +81,14 @@ export interface StsEmulatorOptions {
   /** Told about failures of the emulator itself, which the client sees as a bare 500 `InternalFailure`. */
   readonly onInternalError?: (error: unknown) => void;
   /** Told about every session's credentials as they are minted (the test suite's leak scan learns the secrets so). */
-  readonly onSessionMinted?: (credentials: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken: string;
-  }) => void;
+  readonly onSessionMinted?: (credentials: SessionCredentials) => void;
+}
+
+/** The credentials of an issued session. */
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
 }
 
 /** A session tag, shaped like the SDK's `Tag`. */
