@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { Command } from 'commander';
 import { coldStart, coldStartRows } from './scenarios/cold-start';
 import { memory, memoryRows } from './scenarios/memory';
+import { s3Policy, s3PolicyRows } from './scenarios/s3-policy';
 import { economyRows, stsEconomy } from './scenarios/sts-economy';
 import { throughput, throughputRows } from './scenarios/throughput';
 import { cacheHit, overheadRows, vendOverhead } from './scenarios/vend-overhead';
@@ -19,6 +20,7 @@ interface Sizes {
   readonly loadSeconds: number;
   readonly sequentialVends: number;
   readonly memoryVends: number;
+  readonly s3Requests: number;
 }
 
 const FULL: Sizes = {
@@ -27,6 +29,7 @@ const FULL: Sizes = {
   loadSeconds: 10,
   sequentialVends: 1000,
   memoryVends: 100_000,
+  s3Requests: 1000,
 };
 const QUICK: Sizes = {
   vends: 100,
@@ -34,6 +37,7 @@ const QUICK: Sizes = {
   loadSeconds: 2,
   sequentialVends: 1000,
   memoryVends: 5_000,
+  s3Requests: 100,
 };
 
 async function main(): Promise<void> {
@@ -60,6 +64,8 @@ async function main(): Promise<void> {
   const load = await throughput(sizes.loadSeconds, 10);
   log('memory…');
   const mem = await memory(sizes.memoryVends);
+  log('S3 policy evaluation…');
+  const s3 = await s3Policy(sizes.s3Requests);
 
   const rows: ReportRow[] = [
     ...overheadRows(overhead, hit),
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
     ...throughputRows(load),
     ...economyRows(economy),
     ...memoryRows(mem),
+    ...s3PolicyRows(s3),
   ];
   process.stdout.write(`${renderTable(rows)}\n`);
   const report = {
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
     throughput: load,
     stsEconomy: economy,
     memory: mem,
+    s3Policy: s3,
     rows,
   };
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,10 +1,10 @@
 /** The start-up banner: every part with its URL, then a token, a curl vend and an AWS CLI call, ready to paste. */
 import { relative, sep } from 'node:path';
+import { LOCAL_TENANT_ROLE_ARN } from './account/local-account';
 import { DEFAULT_DEV_KEY_FILE } from './dev-issuer/signing-key';
-import { LOCAL_TENANT_ROLE_ARN } from './emulated-account';
 import type { AwsSandbox, LocalSandbox } from './sandbox';
 import { DEFAULT_ISSUER_URL, SANDBOX_PARTS } from './settings';
-import { DEMO_TENANTS } from './tenants/seed';
+import { DEMO_TENANTS, LOCAL_DATA_BUCKET } from './tenants/seed';
 
 /** The tenant and user the banner's commands use. */
 const DEMO = { tenant: 'acme', user: 'alice' } as const;
@@ -22,6 +22,10 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
         'DynamoDB',
         `${sandbox.dynamoDbUrl}   (dynalite, in memory; table ${sandbox.config.TENANT_TABLE_NAME}: ` +
           `${active.join(', ')} active, ${suspended.join(', ')} suspended)`,
+      ],
+      [
+        SANDBOX_PARTS.s3.label,
+        `${sandbox.s3Url}   (path-style; bucket ${LOCAL_DATA_BUCKET}, ${sandbox.s3.store.describe()})`,
       ],
     );
   } else {
@@ -48,7 +52,7 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
   const width = Math.max(...rows.map(([label]) => label.length)) + 3;
   const lines = [
     sandbox.target === 'local'
-      ? 'credvend sandbox: the API and offline stand-ins for STS, DynamoDB and an identity provider, on loopback only.'
+      ? 'credvend sandbox: the API and offline stand-ins for STS, S3, DynamoDB and an identity provider, on loopback only.'
       : 'credvend sandbox: the local API against AWS STS and DynamoDB.',
     '',
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
@@ -63,22 +67,32 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
 
 function commands(sandbox: LocalSandbox | AwsSandbox, region: string, cwd: string): string[] {
   const container = `${sandbox.apiUrl}/v1/credentials/container`;
-  const endpoint = sandbox.target === 'local' ? ` --endpoint-url ${sandbox.stsUrl}` : '';
+  const local = sandbox.target === 'local';
+  const stsEndpoint = local ? ` --endpoint-url ${sandbox.stsUrl}` : '';
+  const s3Endpoint = local ? ` --endpoint-url ${sandbox.s3Url}` : '';
+  const bucket = sandbox.config.DATA_BUCKETS[0] ?? LOCAL_DATA_BUCKET;
+  const aws = `${DEMO.tenant}_aws`;
   return [
     'Try it:',
     sandbox.issuerUrl === undefined
       ? '  # a token from your identity provider for a user of a tenant in the tenant table'
-      : sandbox.target === 'local'
+      : local
         ? `  # a dev token for user ${DEMO.user} of tenant ${DEMO.tenant} (also: globex; initech is suspended)`
         : `  # a dev token for user ${DEMO.user} of tenant ${DEMO.tenant} (name a tenant of your table)`,
     `  TOKEN=${sandbox.issuerUrl === undefined ? '<access token>' : `$(${tokenCommand(sandbox, cwd)})`}`,
     '  # vend credentials',
     `  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${sandbox.apiUrl}/v1/credentials`,
     '  # the AWS CLI fetches them itself through the container-credentials variables (other credentials switched off)',
-    '  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE ' +
+    `  ${aws}() { env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE ` +
       'AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null ' +
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${container} AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer $TOKEN" ` +
-      `aws sts get-caller-identity${endpoint} --region ${region}`,
+      `aws --region ${region} "$@"; }`,
+    `  ${aws} sts get-caller-identity${stsEndpoint}`,
+    `  # S3 with them: ${DEMO.tenant}'s uploads prefix takes a file and lists it; another tenant's prefix refuses it (AccessDenied)`,
+    '  echo hello > hello.txt',
+    `  ${aws} s3 cp hello.txt s3://${bucket}/tenants/${DEMO.tenant}/uploads/hello.txt${s3Endpoint}`,
+    `  ${aws} s3 ls s3://${bucket}/tenants/${DEMO.tenant}/ --recursive${s3Endpoint}`,
+    `  ${aws} s3 cp hello.txt s3://${bucket}/tenants/globex/hello.txt${s3Endpoint}`,
   ];
 }
 

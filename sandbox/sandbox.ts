@@ -10,20 +10,24 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type ComposedApp, composeApp } from '../lambda/compose';
 import { type Config, loadConfig } from '../lambda/config';
 import type { AuditSink } from '../lambda/http/audit';
+import type { AccountOptions, EmulatedAccount } from './account/account';
+import {
+  createLocalAccount,
+  LOCAL_PREFIX_TEMPLATE,
+  LOCAL_TENANT_ROLE_ARN,
+  vendFunctionCredentials,
+} from './account/local-account';
 import { DEV_AUDIENCE } from './dev-issuer/dev-token';
 import { type DevIssuer, startDevIssuer } from './dev-issuer/server';
 import { devKeyFileFrom, loadOrCreateDevKey } from './dev-issuer/signing-key';
-import {
-  LOCAL_ACCOUNT_ID,
-  LOCAL_TENANT_ROLE_ARN,
-  TENANT_ACCESS_ROLE,
-  vendFunctionCredentials,
-} from './emulated-account';
 import { startLocalApi } from './local-api/server';
 import { asPortError, LOOPBACK_HOST } from './net/loopback-server';
+import { createObjectStore } from './s3/object-store';
+import { seedDemoObjects } from './s3/seed';
+import { type S3Emulator, startS3Emulator } from './s3/server';
 import { SANDBOX_PARTS, type SandboxPart } from './settings';
 import { startStsEmulator } from './sts-emulator';
-import type { FaultConfig, StsEmulator, StsEmulatorOptions } from './sts-emulator/types';
+import type { FaultConfig, StsEmulator } from './sts-emulator/types';
 import { startLocalDynamoDb } from './tenants/local-dynamodb';
 import { LOCAL_DATA_BUCKET, LOCAL_REGIONS, LOCAL_TENANT_TABLE } from './tenants/seed';
 
@@ -52,7 +56,9 @@ export interface SandboxOptions extends CommonSandboxOptions {
   /** Faults the STS emulator injects from the start (also `sandbox.emulator.setFaults`). */
   readonly faults?: FaultConfig;
   /** Told about the credentials of every session the STS emulator mints (the tests' leak scan). */
-  readonly onSessionMinted?: StsEmulatorOptions['onSessionMinted'];
+  readonly onSessionMinted?: AccountOptions['onSessionMinted'];
+  /** Where the S3 emulator keeps objects. @default in memory, bounded by `maxBytes` */
+  readonly s3?: S3StorageOptions;
   /** Sees every event the API handles and its result (the tests check each against the OpenAPI document). */
   readonly observe?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }
@@ -64,6 +70,14 @@ export interface AwsSandboxOptions extends CommonSandboxOptions {
    * `AWS_REGION`... Without `JWT_PROVIDER`, the dev issuer is started and its tokens are accepted.
    */
   readonly env: EnvVars;
+}
+
+/** How the S3 emulator stores objects. */
+export interface S3StorageOptions {
+  /** A directory to keep objects in across restarts; in memory when absent. */
+  readonly dir?: string;
+  /** The store's bound, in bytes. @default 512 MiB */
+  readonly maxBytes?: number;
 }
 
 /** A running sandbox. */
@@ -92,6 +106,11 @@ export interface LocalSandbox extends SandboxBase {
   /** dynalite's endpoint (`DYNAMODB_ENDPOINT`). */
   readonly dynamoDbUrl: string;
   readonly emulator: StsEmulator;
+  /** The S3 emulator's endpoint (path-style addressing). */
+  readonly s3Url: string;
+  readonly s3: S3Emulator;
+  /** The one emulated account behind STS and S3: roles and their policies, credentials, sessions. */
+  readonly account: EmulatedAccount;
   /**
    * The vend function's own credentials (random per start) that the API signs its STS calls with: for benchmarks and
    * tests that call the emulator as the function does. Never printed.
@@ -120,16 +139,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const dynamoDb = await parts.start('dynamodb', port('dynamodb'), () =>
       startLocalDynamoDb({ port: port('dynamodb'), host, tableName: LOCAL_TENANT_TABLE }),
     );
+    const account = createLocalAccount({
+      dataBuckets: [LOCAL_DATA_BUCKET],
+      functionCredentials: baseCredentials,
+      ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
+    });
     const emulator = await parts.start('sts', port('sts'), () =>
       startStsEmulator({
+        account,
         port: port('sts'),
         host,
-        accountId: LOCAL_ACCOUNT_ID,
-        baseCredentials: [baseCredentials],
-        roles: [TENANT_ACCESS_ROLE],
         ...(options.faults && { faults: options.faults }),
-        ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
       }),
+    );
+    const store = createObjectStore({
+      buckets: [LOCAL_DATA_BUCKET],
+      ...(options.s3?.dir !== undefined && { dir: options.s3.dir }),
+      ...(options.s3?.maxBytes !== undefined && { maxBytes: options.s3.maxBytes }),
+    });
+    await seedDemoObjects(store, LOCAL_DATA_BUCKET);
+    const s3 = await parts.start('s3', port('s3'), () =>
+      startS3Emulator({ account, store, port: port('s3'), host }),
     );
     const devKeyFile = options.devKeyFile ?? devKeyFileFrom(process.env);
     const issuer = await parts.start('issuer', port('issuer'), () =>
@@ -141,6 +171,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       TENANT_TABLE_NAME: dynamoDb.tableName,
       TENANT_ROLE_ARN: LOCAL_TENANT_ROLE_ARN,
       DATA_BUCKETS: LOCAL_DATA_BUCKET,
+      TENANT_PREFIX_TEMPLATE: LOCAL_PREFIX_TEMPLATE,
       STS_ENDPOINT: emulator.url,
       DYNAMODB_ENDPOINT: dynamoDb.url,
       ...devIssuerEnv(issuer),
@@ -173,6 +204,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       issuerUrl: issuer.url,
       devKeyFile,
       emulator,
+      s3Url: s3.url,
+      s3,
+      account,
       baseCredentials: signing,
       config,
       handle,

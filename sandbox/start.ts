@@ -3,6 +3,7 @@
  * Prints the banner, then the audit log; SIGINT/SIGTERM stop everything and exit 0. Start-up failures are one
  * line on stderr and a non-zero exit, never a stack trace.
  */
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderBanner } from './banner';
 import { PortUnavailableError } from './net/loopback-server';
@@ -30,8 +31,14 @@ interface StartOptions {
   readonly stsPort: number;
   readonly dynamodbPort: number;
   readonly issuerPort: number;
+  readonly s3Port: number;
+  readonly s3Storage: 'memory' | 'disk';
+  readonly s3MaxBytes?: number;
   readonly aws?: boolean;
 }
+
+/** Where `--s3-storage disk` keeps objects, beside the dev issuer's key. */
+export const S3_DATA_DIR = join('.credvend', 's3');
 
 function portOption(part: SandboxPart, description: string): Option {
   const { flag, env, defaultPort } = SANDBOX_PARTS[part];
@@ -45,6 +52,12 @@ function portOption(part: SandboxPart, description: string): Option {
         throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
       }
     });
+}
+
+function positiveBytes(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value))
+    throw new InvalidArgumentError(`"${value}" is not a positive number of bytes`);
+  return Number(value);
 }
 
 function targetOf(options: StartOptions, env: NodeJS.ProcessEnv): SandboxTarget {
@@ -61,6 +74,7 @@ async function start(options: StartOptions, env: NodeJS.ProcessEnv): Promise<Loc
     sts: options.stsPort,
     dynamodb: options.dynamodbPort,
     issuer: options.issuerPort,
+    s3: options.s3Port,
   };
   if (targetOf(options, env) === 'aws') {
     try {
@@ -76,7 +90,14 @@ async function start(options: StartOptions, env: NodeJS.ProcessEnv): Promise<Loc
   const tunables: EnvVars = Object.fromEntries(
     LOCAL_TUNABLES.map((name) => [name, env[name]]).filter(([, v]) => v),
   );
-  return startSandbox({ ports, env: tunables });
+  return startSandbox({
+    ports,
+    env: tunables,
+    s3: {
+      ...(options.s3Storage === 'disk' && { dir: resolve(S3_DATA_DIR) }),
+      ...(options.s3MaxBytes !== undefined && { maxBytes: options.s3MaxBytes }),
+    },
+  });
 }
 
 /** `loadConfig`'s error: one line per bad variable. */
@@ -137,6 +158,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(portOption('sts', 'port of the STS emulator'))
     .addOption(portOption('dynamodb', 'port of dynalite'))
     .addOption(portOption('issuer', 'port of the dev OIDC issuer'))
+    .addOption(portOption('s3', 'port of the S3 emulator'))
+    .addOption(
+      new Option('--s3-storage <where>', `keep S3 objects in memory or on disk under ${S3_DATA_DIR}`)
+        .choices(['memory', 'disk'])
+        .env('CREDVEND_S3_STORAGE')
+        .default('memory'),
+    )
+    .addOption(
+      new Option('--s3-max-bytes <bytes>', 'bound of the S3 store (default 512 MiB)')
+        .env('CREDVEND_S3_MAX_BYTES')
+        .argParser(positiveBytes),
+    )
     .option('--aws', `use AWS STS and DynamoDB instead of the stand-ins (also ${TARGET_ENV}=aws)`)
     .showHelpAfterError()
     .parse([...argv])

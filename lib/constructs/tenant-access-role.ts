@@ -7,22 +7,13 @@ import { ArnPrincipal, type IRole, PolicyDocument, PolicyStatement, Role } from 
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TENANT_TAG_KEY } from '../../lambda/core/session-plan';
-import { OBJECT_ACTIONS } from '../../lambda/core/session-policy';
 import { acknowledge, wildcardResourceFinding } from '../nag';
+import { abacPrefix, DEFAULT_PREFIX_TEMPLATE, tenantAccessPolicy } from '../policies/tenant-access-policy';
+
+export { DEFAULT_PREFIX_TEMPLATE, TENANT_OBJECT_ACTIONS } from '../policies/tenant-access-policy';
 
 /** What the vend function must be allowed to do on a tenant access role (trust policy and its own policy alike). */
 export const ASSUME_WITH_SESSION_TAGS_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
-
-/** The default layout of tenant data: `tenants/<tenantId>/`. */
-export const DEFAULT_PREFIX_TEMPLATE = 'tenants/{tenant}/';
-
-/** Every S3 object action any session policy can grant (the union of the access levels' actions). */
-export const TENANT_OBJECT_ACTIONS: readonly string[] = [...new Set(Object.values(OBJECT_ACTIONS).flat())];
-
-/** The IAM form of a prefix template: `tenants/{tenant}/` becomes `tenants/${aws:PrincipalTag/tenant}/`. */
-export function abacPrefix(prefixTemplate: string): string {
-  return prefixTemplate.replaceAll('{tenant}', `\${aws:PrincipalTag/${TENANT_TAG_KEY}}`);
-}
 
 /** Properties of {@link TenantAccessRole}. */
 export interface TenantAccessRoleProps {
@@ -65,8 +56,10 @@ export class TenantAccessRole extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantAccessRoleProps) {
     super(scope, id);
-    const prefix = abacPrefix(props.prefixTemplate ?? DEFAULT_PREFIX_TEMPLATE);
-    const objectArns = props.dataBuckets.map((bucket) => bucket.arnForObjects(`${prefix}*`));
+    const prefixTemplate = props.prefixTemplate ?? DEFAULT_PREFIX_TEMPLATE;
+    const objectArns = props.dataBuckets.map((bucket) =>
+      bucket.arnForObjects(`${abacPrefix(prefixTemplate)}*`),
+    );
 
     this.role = new Role(this, 'Role', {
       description:
@@ -75,21 +68,9 @@ export class TenantAccessRole extends Construct {
       // Role chaining caps sessions at one hour whatever this says; saying so keeps the two in agreement.
       maxSessionDuration: Duration.hours(1),
       inlinePolicies: {
-        TenantData: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              sid: 'TenantObjects',
-              actions: [...TENANT_OBJECT_ACTIONS],
-              resources: objectArns,
-            }),
-            new PolicyStatement({
-              sid: 'TenantListing',
-              actions: ['s3:ListBucket'],
-              resources: props.dataBuckets.map((bucket) => bucket.bucketArn),
-              conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-            }),
-          ],
-        }),
+        TenantData: PolicyDocument.fromJson(
+          tenantAccessPolicy({ bucketArns: props.dataBuckets.map((b) => b.bucketArn), prefixTemplate }),
+        ),
       },
     });
 

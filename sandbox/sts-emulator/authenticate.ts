@@ -3,6 +3,10 @@
  * token present and bound to the key, session expiry, request-date skew, signature.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { KnownCredentials } from '../account/account';
+import { type Principal, userIdOf } from '../account/principals';
+import type { SessionStore, StoredSession } from '../account/sessions';
+import type { SessionTag } from '../account/types';
 import {
   expiredToken,
   incompleteSignature,
@@ -10,8 +14,6 @@ import {
   missingAuthenticationToken,
   signatureDoesNotMatch,
 } from './errors';
-import { type Principal, userIdOf } from './principals';
-import type { SessionStore, StoredSession } from './sessions';
 import {
   headerValue,
   parseAmzDate,
@@ -20,7 +22,6 @@ import {
   type ReceivedRequest,
   signatureMatches,
 } from './sigv4';
-import type { SessionTag } from './types';
 
 /** An authenticated caller. */
 export interface Caller {
@@ -32,12 +33,6 @@ export interface Caller {
   /** Transitive tags that a role assumed by this caller inherits. */
   readonly transitiveTags: readonly SessionTag[];
   readonly sourceIdentity?: string;
-}
-
-/** Base credentials with their principal already parsed. */
-export interface KnownCredentials {
-  readonly secretAccessKey: string;
-  readonly principal: Principal;
 }
 
 /** What authentication consults. */

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import type { SessionStore } from './sessions';
+import type { SessionStore } from '../account/sessions';
 
 export const INSPECT_PREFIX = '/_emulator/';
 const SESSION_PATH = /^\/_emulator\/sessions\/([A-Z0-9]{16,128})$/;

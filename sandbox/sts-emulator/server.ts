@@ -8,26 +8,20 @@ import type { AddressInfo } from 'node:net';
 import { FaultInjector } from './faults';
 import { INSPECT_PREFIX, serveInspect } from './inspect-endpoint';
 import { renderError } from './query-protocol';
-import { SessionStore } from './sessions';
-import { buildContext } from './setup';
+import { accountOf, buildContext } from './setup';
 import { decodeStsRequest, runStsRequest, type StsReply } from './sts-request';
 import type { StsCallRecord, StsEmulator, StsEmulatorOptions } from './types';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-const DEFAULT_MAX_SESSIONS = 100_000;
 /** Calls kept for accounting; a long-running sandbox must not grow without bound. */
 const MAX_CALL_RECORDS = 100_000;
 
 /** Starts an STS emulator; rejects for a non-loopback host, invalid options, or a port already in use. */
 export async function startStsEmulator(options: StsEmulatorOptions): Promise<StsEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const now = options.now ?? Date.now;
-  const sessions = new SessionStore(
-    options.maxSessions ?? DEFAULT_MAX_SESSIONS,
-    now,
-    options.onSessionMinted,
-  );
-  const context = buildContext(options, host, sessions, now);
+  const account = accountOf(options);
+  const { now, sessions } = account;
+  const context = buildContext(options, host, account);
   const faults = new FaultInjector(options.faults);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const calls: StsCallRecord[] = [];
@@ -124,6 +118,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   let closed: Promise<void> | undefined;
 
   return {
+    account,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     setFaults: (config) => faults.set(config),

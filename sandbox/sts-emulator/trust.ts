@@ -3,9 +3,10 @@
  * principal (with its external-id, required-tag and source-identity conditions), then `sts:TagSession` for
  * session tags and `sts:SetSourceIdentity` for a source identity, each denied with AWS's AccessDenied message.
  */
+
+import { trustPrincipalMatches } from '../account/principals';
 import type { Caller } from './authenticate';
 import { accessDenied } from './errors';
-import { trustPrincipalMatches } from './principals';
 import type { EmulatedRole, SessionTag } from './types';
 
 /** What an AssumeRole asks of a role's trust policy. */

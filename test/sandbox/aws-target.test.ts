@@ -4,10 +4,10 @@
  * reached through STS_ENDPOINT/DYNAMODB_ENDPOINT, and the chain finds its credentials in AWS_ACCESS_KEY_ID/...
  */
 import { rmSync } from 'node:fs';
+import { tenantAccessRole } from '../../sandbox/account/local-account';
 import { renderBanner } from '../../sandbox/banner';
 import { mintDevToken } from '../../sandbox/dev-issuer/dev-token';
 import { loadOrCreateDevKey } from '../../sandbox/dev-issuer/signing-key';
-import { TENANT_ACCESS_ROLE } from '../../sandbox/emulated-account';
 import { type AwsSandbox, startAwsSandbox } from '../../sandbox/sandbox';
 import { type StsEmulator, startStsEmulator } from '../../sandbox/sts-emulator';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../sandbox/tenants/local-dynamodb';
@@ -40,7 +40,10 @@ beforeAll(async () => {
   emulator = await startStsEmulator({
     baseCredentials: [DEVELOPER],
     roles: [
-      { ...TENANT_ACCESS_ROLE, trust: { ...TENANT_ACCESS_ROLE.trust, principals: [DEVELOPER.principalArn] } },
+      {
+        ...tenantAccessRole([LOCAL_DATA_BUCKET]),
+        trust: { ...tenantAccessRole([LOCAL_DATA_BUCKET]).trust, principals: [DEVELOPER.principalArn] },
+      },
     ],
   });
   dynamoDb = await startLocalDynamoDb({ tableName: 'credvend-prod-tenants' });
@@ -105,7 +108,9 @@ describe('startAwsSandbox', () => {
       new RegExp(`\n {2}STS +${emulator.url} +\\(AWS; credentials from the default chain\\)\n`),
     );
     expect(banner).toContain('(AWS; table credvend-prod-tenants)');
-    expect(banner).toMatch(/aws sts get-caller-identity --region eu-west-1\n/);
+    expect(banner).toContain('aws --region eu-west-1 "$@"; }');
+    expect(banner).toMatch(/acme_aws sts get-caller-identity\n/);
+    expect(banner).not.toContain('--endpoint-url');
   });
 
   it('refuses to start without the table, naming the variable, and leaves nothing listening', async () => {

@@ -15,7 +15,13 @@ import { registerSecret } from '../support/leak-scan';
 import { OpenApiChecker } from '../support/openapi';
 
 /** Every part on a port the OS picks. */
-export const FREE_PORTS: Readonly<Record<SandboxPart, number>> = { api: 0, sts: 0, dynamodb: 0, issuer: 0 };
+export const FREE_PORTS: Readonly<Record<SandboxPart, number>> = {
+  api: 0,
+  sts: 0,
+  dynamodb: 0,
+  issuer: 0,
+  s3: 0,
+};
 
 /** A fresh temporary directory and the key file path inside it (the file itself is created on first use). */
 export function temporaryKeyFile(): { readonly dir: string; readonly file: string } {

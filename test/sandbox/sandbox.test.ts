@@ -10,7 +10,7 @@ import {
   LOCAL_ACCOUNT_ID,
   LOCAL_TENANT_ROLE_ARN,
   VEND_FUNCTION_PRINCIPAL_ARN,
-} from '../../sandbox/emulated-account';
+} from '../../sandbox/account/local-account';
 import { DEMO_TENANTS, LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { failureOf } from '../support/async';
 import { capturedOutput, registerSecret } from '../support/leak-scan';

@@ -12,6 +12,7 @@ const ENV = {
   CREDVEND_STS_PORT: '0',
   CREDVEND_DYNAMODB_PORT: '0',
   CREDVEND_ISSUER_PORT: '0',
+  CREDVEND_S3_PORT: '0',
   CREDVEND_TARGET: 'local',
   CREDVEND_DEV_KEY_FILE: key.file,
 };
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('prints the banner (the API first, then the STS emulator), serves /health, and exits 0 on Ctrl-C', async () => {
+  it('prints the banner (the API first, then the STS emulator, DynamoDB, S3), serves /health, and exits 0 on Ctrl-C', async () => {
     const child = spawnScript('start', [], ENV);
     await child.waitForStdout(BANNER_END);
 
@@ -34,7 +35,8 @@ describe('npm start', () => {
     expect(parts[0]).toMatch(/^ {2}API +http:\/\/127\.0\.0\.1:\d+$/);
     expect(parts[1]).toMatch(/^ {2}STS emulator +http:\/\/127\.0\.0\.1:\d+ /);
     expect(parts[2]).toMatch(/^ {2}DynamoDB +http:\/\/127\.0\.0\.1:\d+ /);
-    expect(parts[3]).toMatch(/^ {2}dev OIDC issuer +http:\/\/127\.0\.0\.1:\d+ /);
+    expect(parts[3]).toMatch(/^ {2}S3 emulator +http:\/\/127\.0\.0\.1:\d+ /);
+    expect(parts[4]).toMatch(/^ {2}dev OIDC issuer +http:\/\/127\.0\.0\.1:\d+ /);
     const apiUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(parts[0] ?? '')?.[0];
     const stsUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(parts[1] ?? '')?.[0];
     expect(child.stdout()).toContain(
@@ -42,8 +44,9 @@ describe('npm start', () => {
     );
     expect(child.stdout()).toContain(
       `AWS_CONTAINER_CREDENTIALS_FULL_URI=${apiUrl}/v1/credentials/container AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer $TOKEN" ` +
-        `aws sts get-caller-identity --endpoint-url ${stsUrl} --region eu-west-1`,
+        'aws --region eu-west-1 "$@"; }',
     );
+    expect(child.stdout()).toContain(`acme_aws sts get-caller-identity --endpoint-url ${stsUrl}\n`);
 
     const health = await fetch(`${apiUrl}/health`);
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
@@ -55,7 +58,18 @@ describe('npm start', () => {
   });
 
   it('takes its ports from flags too, and exits 0 on SIGTERM', async () => {
-    const flags = ['--port', '0', '--sts-port', '0', '--dynamodb-port', '0', '--issuer-port', '0'];
+    const flags = [
+      '--port',
+      '0',
+      '--sts-port',
+      '0',
+      '--dynamodb-port',
+      '0',
+      '--issuer-port',
+      '0',
+      '--s3-port',
+      '0',
+    ];
     const child = spawnScript('start', flags, { CREDVEND_TARGET: 'local', CREDVEND_DEV_KEY_FILE: key.file });
     await child.waitForStdout(BANNER_END);
 

@@ -1,7 +1,8 @@
 /** What every STS action may consult, and the table from `Action` names to their implementations. */
+
+import { isoSeconds, type MintedCredentials, type SessionStore } from '../../account/sessions';
 import type { Caller } from '../authenticate';
 import type { QueryParams, XmlNode } from '../query-protocol';
-import type { SessionStore } from '../sessions';
 import type { EmulatedRole } from '../types';
 
 /** The emulator's state, as the actions see it. */
@@ -30,3 +31,16 @@ export const NOT_EMULATED_ACTIONS: ReadonlySet<string> = new Set([
   'GetFederationToken',
   'GetWebIdentityToken',
 ]);
+
+/** The `<Credentials>` element of a new session. */
+export function credentialsNode(credentials: MintedCredentials, expiresAtMs: number): XmlNode {
+  return {
+    name: 'Credentials',
+    children: [
+      { name: 'AccessKeyId', text: credentials.accessKeyId },
+      { name: 'SecretAccessKey', text: credentials.secretAccessKey },
+      { name: 'SessionToken', text: credentials.sessionToken },
+      { name: 'Expiration', text: isoSeconds(expiresAtMs) },
+    ],
+  };
+}

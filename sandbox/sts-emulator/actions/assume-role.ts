@@ -3,6 +3,8 @@
  * chain), the role's trust policy, duration limits (role maximum, then the 1-hour role-chaining cap), the
  * session policy and its packed size; then a new session whose credentials the emulator will recognise.
  */
+
+import { assumedRoleArn, type Principal, uniqueId } from '../../account/principals';
 import type { Caller } from '../authenticate';
 import {
   accessDenied,
@@ -11,14 +13,12 @@ import {
   packedPolicyTooLarge,
   validationError,
 } from '../errors';
-import { assumedRoleArn, type Principal, uniqueId } from '../principals';
 import { type QueryParams, textNode, type XmlNode } from '../query-protocol';
 import { checkSessionPolicy, packedPolicySize } from '../session-policy';
-import { credentialsNode } from '../sessions';
 import { authorizeAssumeRole } from '../trust';
 import type { EmulatedRole, SessionTag } from '../types';
 import { type AssumeRoleInput, parseAssumeRoleInput } from '../validation';
-import type { ActionContext } from './action-context';
+import { type ActionContext, credentialsNode } from './action-context';
 
 const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;

@@ -5,9 +5,8 @@
 import type { Caller } from '../authenticate';
 import { accessDeniedBecause, invalidParameterValue } from '../errors';
 import type { QueryParams, XmlNode } from '../query-protocol';
-import { credentialsNode } from '../sessions';
 import { parseGetSessionTokenInput } from '../validation';
-import type { ActionContext } from './action-context';
+import { type ActionContext, credentialsNode } from './action-context';
 
 const ROOT_MAX_SECONDS = 3600;
 

@@ -1,7 +1,6 @@
 /** Sessions the emulator issued: minting their credentials, finding them again by access key id, bounding memory. */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Principal } from './principals';
-import type { XmlNode } from './query-protocol';
 import type { SessionCredentials, SessionRecord, SessionTag } from './types';
 
 /** The credentials of a new session. */
@@ -131,17 +130,4 @@ export class SessionStore {
       this.sessions.delete(id);
     }
   }
-}
-
-/** The `<Credentials>` element of a new session. */
-export function credentialsNode(credentials: MintedCredentials, expiresAtMs: number): XmlNode {
-  return {
-    name: 'Credentials',
-    children: [
-      { name: 'AccessKeyId', text: credentials.accessKeyId },
-      { name: 'SecretAccessKey', text: credentials.secretAccessKey },
-      { name: 'SessionToken', text: credentials.sessionToken },
-      { name: 'Expiration', text: isoSeconds(expiresAtMs) },
-    ],
-  };
 }
