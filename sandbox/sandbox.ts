@@ -154,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     );
     const store = createObjectStore({
       buckets: [LOCAL_DATA_BUCKET],
+      region: LOCAL_REGIONS[0],
       ...(options.s3?.dir !== undefined && { dir: options.s3.dir }),
       ...(options.s3?.maxBytes !== undefined && { maxBytes: options.s3.maxBytes }),
     });

@@ -286,7 +286,12 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         if (current === undefined) return false;
         const file = where.get(current)?.file;
         if (objectsDir !== undefined && file !== undefined) {
-          await unlink(join(objectsDir, `${objectId(bucket, key)}.json`));
+          // The sidecar is the commit point: once it is gone the object is, even if its body lingers.
+          await unlink(join(objectsDir, `${objectId(bucket, key)}.json`)).catch(
+            (error: NodeJS.ErrnoException) => {
+              if (error.code !== 'ENOENT') throw error;
+            },
+          );
           await removeQuietly(objectsDir, file);
         }
         state.objects.delete(key);

@@ -10,9 +10,9 @@ import type { EmulatedAccount } from '../account/account';
 import { closeServer, httpUrl, listenOnLoopback } from '../net/loopback-server';
 import { authenticateS3 } from './authenticate';
 import { type CorsRule, corsResponseHeaders, defaultCorsRules, preflight } from './cors';
-import { entityTooLarge, renderS3Error, S3Error } from './errors';
+import { entityTooLarge, noSuchBucket, renderS3Error, S3Error } from './errors';
 import type { ObjectStore } from './object-store';
-import { runS3Call } from './operations';
+import { requestIdHeaders, runS3Call, s3ErrorResponse } from './operations';
 import { type ParsedTarget, parseTarget } from './request-target';
 import type { S3Response } from './types';
 
@@ -63,10 +63,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const target: ParsedTarget = parseTarget(rawPath, rawQuery);
     if (request.method === 'OPTIONS') {
       await drain(request);
-      if (!store.hasBucket(target.bucket))
-        throw new S3Error('NoSuchBucket', 404, 'The specified bucket does not exist', {
-          BucketName: target.bucket,
-        });
+      if (!store.hasBucket(target.bucket)) throw noSuchBucket(target.bucket);
       return { status: 200, headers: preflight(cors, headers) };
     }
     checkHeaderSection(request.rawHeaders);
@@ -104,19 +101,12 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     serve(request, requestId)
       .then((answer) => send(request, response, requestId, answer))
       .catch((error: unknown) => {
-        if (!(error instanceof S3Error)) {
-          if (!request.destroyed) options.onInternalError?.(error);
-        }
+        if (!(error instanceof S3Error) && !request.destroyed) options.onInternalError?.(error);
         const s3Error =
           error instanceof S3Error
             ? error
             : new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.');
-        const resource = (request.url ?? '/').split('?', 1)[0];
-        send(request, response, requestId, {
-          status: s3Error.status,
-          headers: { 'content-type': 'application/xml', ...s3Error.headers },
-          body: renderS3Error(s3Error, requestId, resource),
-        });
+        send(request, response, requestId, s3ErrorResponse(s3Error, request.method ?? 'GET', requestId));
       });
   });
   // Requests node cannot parse (e.g. a header section above its own limit) still get an S3-shaped answer.
@@ -128,7 +118,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       : new S3Error('BadRequest', 400, 'An error occurred when parsing the HTTP request.');
     const body = renderS3Error(s3Error, randomBytes(8).toString('hex').toUpperCase());
     socket.end(
-      `HTTP/1.1 ${s3Error.status} ${tooLarge ? 'Bad Request' : 'Bad Request'}\r\ncontent-type: application/xml\r\n` +
+      `HTTP/1.1 ${s3Error.status} Bad Request\r\ncontent-type: application/xml\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
@@ -151,8 +141,7 @@ function send(
   const body = answer.body === undefined ? Buffer.alloc(0) : Buffer.from(answer.body);
   const head = request.method === 'HEAD';
   response.writeHead(answer.status, {
-    'x-amz-request-id': requestId,
-    'x-amz-id-2': randomBytes(24).toString('base64'),
+    ...requestIdHeaders(requestId),
     server: 'AmazonS3',
     ...answer.headers,
     ...(answer.headers?.['content-length'] === undefined && { 'content-length': String(body.length) }),
@@ -205,7 +194,7 @@ async function readBody(
   }
   if ((decoded ?? 0) > maxPayloadBytes || (declared ?? 0) > maxBodyBytes) {
     request.resume();
-    throw entityTooLarge(decoded ?? declared ?? 0, maxPayloadBytes);
+    throw closing(entityTooLarge(decoded ?? declared ?? 0, maxPayloadBytes));
   }
   if (declared === undefined && headers.get('transfer-encoding') !== undefined && request.method === 'PUT') {
     await drain(request);
@@ -219,13 +208,21 @@ async function readBody(
       if (size > maxBodyBytes) {
         request.removeAllListeners('data');
         request.resume();
-        reject(entityTooLarge(size, maxPayloadBytes));
+        reject(closing(entityTooLarge(size, maxPayloadBytes)));
         return;
       }
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
+  });
+}
+
+/** The error with `connection: close`: the client may still be sending a body the server will not read. */
+function closing(error: S3Error): S3Error {
+  return new S3Error(error.code, error.status, error.s3Message, error.details, {
+    ...error.headers,
+    connection: 'close',
   });
 }
 

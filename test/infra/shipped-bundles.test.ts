@@ -1,7 +1,7 @@
 /**
  * What ships never holds the IAM policy simulator: `@cloud-copilot/iam-simulate` is AGPL-3.0 and a devDependency that
  * only the sandbox loads. The Lambda bundle (built with the deployed settings), the browser client and the CLI are
- * bundled here and their inputs checked; a sandbox entry point shows that the check sees the simulator when it is there.
+ * bundled here and their inputs checked; the sandbox's account shows that the check sees the simulator when it is there.
  */
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -37,8 +37,8 @@ describe('the bundles credvend ships', () => {
     expect(inputs.filter((input) => SIMULATOR.test(input))).toEqual([]);
   });
 
-  it("see the simulator in the sandbox's S3 emulator, which loads it", async () => {
-    const inputs = await bundleInputs('sandbox/s3/server.ts', 'node');
+  it("see the simulator in the sandbox's emulated account, which loads it", async () => {
+    const inputs = await bundleInputs('sandbox/account/account.ts', 'node');
 
     expect(inputs.some((input) => SIMULATOR.test(input))).toBe(true);
   });

@@ -159,7 +159,8 @@ export function s3ErrorResponse(error: S3Error, method: string, requestId?: stri
   };
 }
 
-function requestIdHeaders(requestId: string): Record<string, string> {
+/** The request id headers S3 puts on every answer. */
+export function requestIdHeaders(requestId: string): Record<string, string> {
   return {
     'x-amz-request-id': requestId,
     'x-amz-id-2': createHash('sha256').update(`credvend-s3:${requestId}`).digest('base64'),
