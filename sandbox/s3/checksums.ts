@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { crc32c } from '@aws-crypto/crc32c';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { badContentMd5, badDigest, invalidDigest } from './errors';
 
 /** The checksum algorithms S3 accepts, as S3 names them. */
@@ -38,14 +39,17 @@ export function checksumElement(algorithm: ChecksumAlgorithm): string {
 }
 
 /** The raw (binary) checksum of `data`. */
-export function rawChecksum(algorithm: ChecksumAlgorithm, data: Uint8Array): Buffer {
+export async function rawChecksum(algorithm: ChecksumAlgorithm, data: Uint8Array): Promise<Buffer> {
   switch (algorithm) {
     case 'CRC32':
       return uint32(crc32(data));
     case 'CRC32C':
       return uint32(crc32c(data));
-    case 'CRC64NVME':
-      return crc64nvme(data);
+    case 'CRC64NVME': {
+      const crc64 = new Crc64Nvme();
+      crc64.update(data);
+      return Buffer.from(await crc64.digest());
+    }
     case 'SHA1':
       return createHash('sha1').update(data).digest();
     case 'SHA256':
@@ -54,8 +58,8 @@ export function rawChecksum(algorithm: ChecksumAlgorithm, data: Uint8Array): Buf
 }
 
 /** The checksum of `data` as S3 sends it: base64 of the big-endian raw value. */
-export function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array): string {
-  return rawChecksum(algorithm, data).toString('base64');
+export async function checksumOf(algorithm: ChecksumAlgorithm, data: Uint8Array): Promise<string> {
+  return (await rawChecksum(algorithm, data)).toString('base64');
 }
 
 /** Whether `value` is well-formed for `algorithm`: canonical base64 of the right number of bytes. */
@@ -68,14 +72,21 @@ export function isWellFormedChecksum(algorithm: ChecksumAlgorithm, value: string
  * A multipart object's composite checksum: the checksum of the concatenated raw part checksums, then `-N`.
  * CRC64NVME has no composite form (S3 only computes it over the full object).
  */
-export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: readonly string[]): string {
+export async function compositeChecksum(
+  algorithm: ChecksumAlgorithm,
+  partChecksums: readonly string[],
+): Promise<string> {
   const joined = Buffer.concat(partChecksums.map((value) => Buffer.from(value, 'base64')));
-  return `${checksumOf(algorithm, joined)}-${partChecksums.length}`;
+  return `${await checksumOf(algorithm, joined)}-${partChecksums.length}`;
 }
 
-/** Throws `BadDigest` (as S3 words it for `algorithm`) when `expected` is not the checksum of `data`. */
-export function verifyChecksum(algorithm: ChecksumAlgorithm, expected: string, data: Uint8Array): void {
-  if (checksumOf(algorithm, data) !== expected) throw badDigest(algorithm);
+/** Rejects with `BadDigest` (as S3 words it for `algorithm`) when `expected` is not the checksum of `data`. */
+export async function verifyChecksum(
+  algorithm: ChecksumAlgorithm,
+  expected: string,
+  data: Uint8Array,
+): Promise<void> {
+  if ((await checksumOf(algorithm, data)) !== expected) throw badDigest(algorithm);
 }
 
 /** The MD5 of `data`, raw. */
@@ -107,39 +118,5 @@ export function verifyContentMd5(header: string | undefined, data: Uint8Array): 
 function uint32(value: number): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32BE(value >>> 0);
-  return out;
-}
-
-// CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5, init and xorout all ones), table-driven on two 32-bit
-// halves because BigInt arithmetic per byte is far too slow for objects of tens of MiB.
-const CRC64_TABLE_HI = new Uint32Array(256);
-const CRC64_TABLE_LO = new Uint32Array(256);
-for (let n = 0; n < 256; n++) {
-  let hi = 0;
-  let lo = n;
-  for (let bit = 0; bit < 8; bit++) {
-    const carry = lo & 1;
-    lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-    hi >>>= 1;
-    if (carry) {
-      hi = (hi ^ 0x9a6c9329) >>> 0;
-      lo = (lo ^ 0xac4bc9b5) >>> 0;
-    }
-  }
-  CRC64_TABLE_HI[n] = hi;
-  CRC64_TABLE_LO[n] = lo;
-}
-
-function crc64nvme(data: Uint8Array): Buffer {
-  let hi = 0xffffffff;
-  let lo = 0xffffffff;
-  for (const byte of data) {
-    const index = (lo ^ byte) & 0xff;
-    lo = (((lo >>> 8) | (hi << 24)) ^ (CRC64_TABLE_LO[index] as number)) >>> 0;
-    hi = ((hi >>> 8) ^ (CRC64_TABLE_HI[index] as number)) >>> 0;
-  }
-  const out = Buffer.alloc(8);
-  out.writeUInt32BE(~hi >>> 0, 0);
-  out.writeUInt32BE(~lo >>> 0, 4);
   return out;
 }

@@ -1,23 +1,21 @@
 /** The emulator's buckets and objects: in memory, or on disk under a directory so they survive a restart. */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type ChecksumType } from './checksums';
 import { entityTooLarge, insufficientStorage, noSuchUpload } from './errors';
+import { type ObjectFiles, objectFiles, objectId } from './object-files';
+import type {
+  BucketInfo,
+  MultipartUpload,
+  NewObject,
+  ObjectInfo,
+  ObjectMetadata,
+  StoredPart,
+} from './stored-objects';
 
 /** The default bound on all stored bytes (objects and unfinished parts). */
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 /** The default bound on one object of a single PUT, and on one part. */
 export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
-
-/** A bucket the store holds, and the region it answers for. */
-export interface BucketInfo {
-  readonly name: string;
-  readonly region: string;
-  readonly creationDateMs: number;
-}
 
 /** How to build a store. */
 export interface ObjectStoreOptions {
@@ -32,66 +30,6 @@ export interface ObjectStoreOptions {
   /** Keep objects in files under this directory (loaded at start) rather than in memory only. */
   readonly dir?: string;
   readonly now?: () => number;
-}
-
-/** A checksum as stored with an object. */
-export interface StoredChecksum {
-  readonly algorithm: ChecksumAlgorithm;
-  /** Base64; a composite one ends in `-N`. */
-  readonly value: string;
-  readonly type: ChecksumType;
-}
-
-/** What an object carries besides its bytes. */
-export interface ObjectMetadata {
-  readonly contentType: string;
-  /** Stored system headers by lower-case name: content-encoding, content-disposition, cache-control… */
-  readonly headers: Readonly<Record<string, string>>;
-  /** `x-amz-meta-*` values by lower-case name without the prefix. */
-  readonly userMetadata: Readonly<Record<string, string>>;
-}
-
-/** An object to store. */
-export interface NewObject extends ObjectMetadata {
-  readonly body: Buffer;
-  /** With its double quotes. */
-  readonly etag: string;
-  readonly checksum?: StoredChecksum;
-  /** The part sizes of an object completed from a multipart upload. */
-  readonly partSizes?: readonly number[];
-}
-
-/** A stored object, without its bytes. */
-export interface ObjectInfo extends Omit<NewObject, 'body'> {
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number;
-  readonly lastModifiedMs: number;
-}
-
-/** One uploaded part. */
-export interface StoredPart {
-  readonly partNumber: number;
-  readonly body: Buffer;
-  readonly size: number;
-  /** With its double quotes. */
-  readonly etag: string;
-  readonly md5: Buffer;
-  /** Base64, in the upload's algorithm; absent when the upload has none and the client sent none. */
-  readonly checksum: string | undefined;
-  readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
-  readonly lastModifiedMs: number;
-}
-
-/** A multipart upload in progress. */
-export interface MultipartUpload {
-  readonly uploadId: string;
-  readonly bucket: string;
-  readonly key: string;
-  readonly initiatedMs: number;
-  readonly metadata: ObjectMetadata;
-  readonly checksum: { readonly algorithm: ChecksumAlgorithm; readonly type: ChecksumType } | undefined;
-  readonly parts: ReadonlyMap<number, StoredPart>;
 }
 
 /** Buckets, objects and multipart uploads, within stated byte bounds. */
@@ -157,37 +95,17 @@ interface BucketState {
   sorted: { readonly key: string; readonly bytes: Buffer }[] | undefined;
 }
 
-const SIDECAR = z.object({
-  bucket: z.string(),
-  key: z.string(),
-  bodyFile: z.string().regex(/^[0-9a-f]{64}\.[0-9a-f]{12}\.bin$/),
-  size: z.number().int().nonnegative(),
-  etag: z.string(),
-  lastModifiedMs: z.number(),
-  contentType: z.string(),
-  headers: z.record(z.string(), z.string()),
-  userMetadata: z.record(z.string(), z.string()),
-  checksum: z
-    .object({
-      algorithm: z.enum(CHECKSUM_ALGORITHMS),
-      value: z.string(),
-      type: z.enum(['FULL_OBJECT', 'COMPOSITE']),
-    })
-    .optional(),
-  partSizes: z.array(z.number().int().nonnegative()).optional(),
-});
-
 /**
- * Creates a store. With `dir`, each object is a body file and a JSON sidecar in `dir/objects`, both named by a
- * hash of bucket and key (a key is never a path); the sidecar, written last by rename, is the commit point, and
- * files no sidecar references are removed at start. Multipart uploads stay in memory even then: an upload
+ * Creates a store. With `dir`, each object is a body file and a JSON sidecar in `dir/objects` (see
+ * `objectFiles`), and files no sidecar references are removed at start. Multipart uploads stay in memory even then: an upload
  * interrupted by a restart is simply gone, as if aborted.
  */
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const now = options.now ?? Date.now;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-  const objectsDir = options.dir === undefined ? undefined : join(options.dir, 'objects');
+  const files: ObjectFiles | undefined =
+    options.dir === undefined ? undefined : objectFiles(join(options.dir, 'objects'));
   const buckets = new Map<string, BucketState>();
   for (const spec of options.buckets) {
     const { name, region } = typeof spec === 'string' ? { name: spec, region: undefined } : spec;
@@ -232,7 +150,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     };
     let location: Where = { body };
     try {
-      if (objectsDir !== undefined) location = { file: await writeFiles(objectsDir, info, body) };
+      if (files !== undefined) location = { file: await files.write(info, body) };
     } catch (error) {
       used -= body.length;
       throw error;
@@ -240,13 +158,12 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     used -= current?.size ?? 0;
     const previous = current === undefined ? undefined : where.get(current);
     track(state, info, location);
-    if (objectsDir !== undefined && previous?.file !== undefined)
-      await removeQuietly(objectsDir, previous.file);
+    if (files !== undefined && previous?.file !== undefined) await files.discard(previous.file);
     return info;
   };
 
-  if (objectsDir !== undefined) {
-    for (const { info, file } of loadSidecars(objectsDir)) {
+  if (files !== undefined) {
+    for (const { info, file } of files.load()) {
       const state = bucketState(info.bucket);
       if (state === undefined) continue;
       track(state, info, { file });
@@ -268,8 +185,8 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     async read(object) {
       const location = where.get(object);
       if (location?.body !== undefined) return location.body;
-      if (location?.file === undefined || objectsDir === undefined) return undefined;
-      return readFile(join(objectsDir, location.file)).catch(() => undefined);
+      if (location?.file === undefined || files === undefined) return undefined;
+      return files.read(location.file);
     },
     async put(bucket, key, object, precondition) {
       const state = existing(bucketState(bucket));
@@ -285,15 +202,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
         const current = state.objects.get(key);
         if (current === undefined) return false;
         const file = where.get(current)?.file;
-        if (objectsDir !== undefined && file !== undefined) {
-          // The sidecar is the commit point: once it is gone the object is, even if its body lingers.
-          await unlink(join(objectsDir, `${objectId(bucket, key)}.json`)).catch(
-            (error: NodeJS.ErrnoException) => {
-              if (error.code !== 'ENOENT') throw error;
-            },
-          );
-          await removeQuietly(objectsDir, file);
-        }
+        if (files !== undefined && file !== undefined) await files.remove(bucket, key, file);
         state.objects.delete(key);
         state.sorted = undefined;
         used -= current.size;
@@ -401,61 +310,4 @@ function firstIndex<T>(sorted: readonly T[], isAtOrPast: (entry: T) => boolean):
     else low = middle + 1;
   }
   return low;
-}
-
-/** Bucket names cannot contain a newline, so the pair hashes unambiguously. */
-function objectId(bucket: string, key: string): string {
-  return createHash('sha256').update(`${bucket}\n${key}`, 'utf8').digest('hex');
-}
-
-async function writeFiles(dir: string, info: ObjectInfo, body: Buffer): Promise<string> {
-  const id = objectId(info.bucket, info.key);
-  const bodyFile = `${id}.${randomBytes(6).toString('hex')}.bin`;
-  await writeAtomically(dir, bodyFile, body);
-  await writeAtomically(dir, `${id}.json`, JSON.stringify({ ...info, bodyFile }));
-  return bodyFile;
-}
-
-async function writeAtomically(dir: string, name: string, data: Buffer | string): Promise<void> {
-  const temporary = join(dir, `.tmp-${randomUUID()}`);
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, join(dir, name));
-  } catch (error) {
-    await removeQuietly(dir, temporary);
-    throw error;
-  }
-}
-
-async function removeQuietly(dir: string, name: string): Promise<void> {
-  await unlink(join(dir, name)).catch(() => undefined);
-}
-
-/** Reads every valid sidecar whose body file is whole, and removes temporary and unreferenced files. */
-function loadSidecars(dir: string): { info: ObjectInfo; file: string }[] {
-  mkdirSync(dir, { recursive: true });
-  const names = readdirSync(dir);
-  const loaded: { info: ObjectInfo; file: string }[] = [];
-  const referenced = new Set<string>();
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    try {
-      const { bodyFile, ...info } = SIDECAR.parse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-      if (name !== `${objectId(info.bucket, info.key)}.json` || !bodyFile.startsWith(name.slice(0, 64)))
-        continue;
-      referenced.add(bodyFile);
-      if (statSync(join(dir, bodyFile)).size === info.size) loaded.push({ info, file: bodyFile });
-    } catch {
-      // An unreadable sidecar is skipped, not fatal: the store starts with the objects it can vouch for.
-    }
-  }
-  for (const name of names) {
-    if (name.startsWith('.tmp-') || (name.endsWith('.bin') && !referenced.has(name))) {
-      try {
-        unlinkSync(join(dir, name));
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-  return loaded;
 }

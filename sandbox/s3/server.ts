@@ -11,6 +11,7 @@ import { closeServer, httpUrl, listenOnLoopback } from '../net/loopback-server';
 import { authenticateS3 } from './authenticate';
 import { type CorsRule, corsResponseHeaders, defaultCorsRules, preflight } from './cors';
 import { entityTooLarge, noSuchBucket, renderS3Error, S3Error } from './errors';
+import { headerMap } from './header-map';
 import type { ObjectStore } from './object-store';
 import { requestIdHeaders, runS3Call, s3ErrorResponse } from './operations';
 import { type ParsedTarget, parseTarget } from './request-target';
@@ -147,18 +148,6 @@ function send(
     ...(answer.headers?.['content-length'] === undefined && { 'content-length': String(body.length) }),
   });
   response.end(head ? undefined : body);
-}
-
-/** Header values by lower-case name; repeated headers joined with `,`. */
-function headerMap(rawHeaders: readonly string[]): ReadonlyMap<string, string> {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = (rawHeaders[i] ?? '').toLowerCase();
-    const value = rawHeaders[i + 1] ?? '';
-    const previous = map.get(name);
-    map.set(name, previous === undefined ? value : `${previous},${value}`);
-  }
-  return map;
 }
 
 function headerSectionTooLarge(): S3Error {

@@ -19,6 +19,7 @@ import {
 import { fromHttp } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { TENANT_ROLE_NAME } from '../../sandbox/account/local-account';
 import { renderBanner } from '../../sandbox/banner';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { failureOf } from '../support/async';
@@ -262,6 +263,32 @@ describe("the JS SDK's S3Client with container credentials", () => {
     expect(
       await errorName(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'tenants/acme/README.txt' }))),
     ).toBe('AccessDenied');
+  });
+
+  it("stops working at once when a deny on acme's sessions issued before now is put on the role", async () => {
+    const read = () => s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/acme/README.txt' }));
+    await read();
+    const account = sandbox().account;
+    account.putRolePolicy(TENANT_ROLE_NAME, 'RevokeAcmeSessions', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            DateLessThan: { 'aws:TokenIssueTime': new Date(Date.now() + 1000).toISOString() },
+            StringEquals: { 'aws:PrincipalTag/tenant': 'acme' },
+          },
+        },
+      ],
+    });
+    try {
+      expect(await errorName(read())).toBe('AccessDenied');
+    } finally {
+      account.deleteRolePolicy(TENANT_ROLE_NAME, 'RevokeAcmeSessions');
+    }
+    await expect(read()).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
   });
 });
 

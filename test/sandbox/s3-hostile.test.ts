@@ -1,13 +1,14 @@
 /**
  * Hostile requests to the sandbox's S3 endpoint, sent raw with node:http (nothing normalizes them) and signed by hand
  * where needed: forged and replayed signatures, presigned URLs past their time or tampered with, path traversal in
- * keys, oversized headers and lengths, malformed `aws-chunked` bodies. Each gets S3's status and `<Code>`, never a
- * crash or a 5xx (but S3's own 501 for an operation it does not know), the server answers normally afterwards, and no
- * answer or write ever reaches another tenant's data.
+ * keys, copies and deletes naming another tenant's objects, oversized headers and lengths, malformed `aws-chunked`
+ * bodies. Each gets S3's status and `<Code>`, never a crash or a 5xx (but S3's own 501 for an operation it does not
+ * know), the server answers normally afterwards, and no answer or write ever reaches another tenant's data.
  */
+import { createHash } from 'node:crypto';
+import { crc32 as crc32Of } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { checksumOf } from '../../sandbox/s3/checksums';
 import { DEMO_OBJECTS } from '../../sandbox/s3/seed';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { registerSecret } from '../support/leak-scan';
@@ -25,6 +26,7 @@ import {
   signedRequest,
   unsignedTrailerUpload,
   withBody,
+  xmlElement,
 } from './s3/raw-s3';
 import { callApi, devToken, useSandbox } from './sandbox-harness';
 
@@ -142,7 +144,11 @@ describe('the S3 endpoint, on forged, replayed and unsigned requests', () => {
     {
       name: 'a signature made for another body',
       send: async () => {
-        const request = await signed({ method: 'PUT', path: path(`${UPLOADS}other-body.txt`), body: 'signed' });
+        const request = await signed({
+          method: 'PUT',
+          path: path(`${UPLOADS}other-body.txt`),
+          body: 'signed',
+        });
         const sent = Buffer.from('swapped');
         return send(withHeader(withBody(request, sent), 'x-amz-content-sha256', sha256Hex(sent)));
       },
@@ -194,7 +200,11 @@ describe('the S3 endpoint, on forged, replayed and unsigned requests', () => {
     {
       name: 'a valid signature replayed with a signed header changed',
       send: async () => {
-        const request = await signed({ method: 'GET', path: path(ACME_README), headers: { range: 'bytes=0-3' } });
+        const request = await signed({
+          method: 'GET',
+          path: path(ACME_README),
+          headers: { range: 'bytes=0-3' },
+        });
         return send(withHeader(request, 'range', 'bytes=0-400'));
       },
       status: 403,
@@ -321,14 +331,14 @@ describe('the S3 endpoint, on presigned URLs', () => {
   expectRefusals([
     {
       name: 'a presigned URL whose key was changed',
-      send: async () =>
-        open((await presigned(ACME_README)).replace('README.txt', 'reports/2026-q3.csv')),
+      send: async () => open((await presigned(ACME_README)).replace('README.txt', 'reports/2026-q3.csv')),
       status: 403,
       code: 'SignatureDoesNotMatch',
     },
     {
       name: 'a presigned URL whose X-Amz-Expires was raised',
-      send: async () => open((await presigned(ACME_README, 900)).replace('X-Amz-Expires=900', 'X-Amz-Expires=901')),
+      send: async () =>
+        open((await presigned(ACME_README, 900)).replace('X-Amz-Expires=900', 'X-Amz-Expires=901')),
       status: 403,
       code: 'SignatureDoesNotMatch',
     },
@@ -350,39 +360,41 @@ describe('the S3 endpoint, on keys that look like paths', () => {
     expect(await stored(GLOBEX_README)).toEqual(seeded(GLOBEX_README));
   }
 
-  it.each([
-    ['raw `..` segments', `${UPLOADS}../../globex/README.txt`],
-    ['`%2e%2e%2f` escapes', `${UPLOADS}%2e%2e%2f%2e%2e%2fglobex%2fREADME.txt`],
-    ['`..%2F` escapes', `${UPLOADS}..%2F..%2Fglobex%2FREADME.txt`],
-    ['upper-case `%2E%2E` segments', `${UPLOADS}%2E%2E/%2E%2E/globex/README.txt`],
-  ])("stores acme's write through %s under the literal key, and globex's README stays as seeded", async (_, key) => {
-    const etag = globexBefore()?.etag;
-    const body = `written by acme through ${key}`;
-
-    const response = await putSigned(path(key), body);
-
-    expect(response.status).toBe(200);
-    expect(await stored(DOTTED_KEY)).toEqual(Buffer.from(body));
-    await expectGlobexUntouched(etag);
-    const readBack = await getSigned(key);
-    expect(readBack.status).toBe(200);
-    expect(readBack.body.toString()).toBe(body);
-    await expectStillServing();
-  });
+  /** Whether an answer carries the bytes the store holds for globex's README. */
+  async function leaksGlobex(response: RawResponse): Promise<boolean> {
+    const globex = await stored(GLOBEX_README);
+    return globex !== undefined && response.body.includes(globex);
+  }
 
   it.each([
-    ['raw backslashes', `${UPLOADS}..\\..\\globex\\README.txt`],
-    ['`%5C` escapes', `${UPLOADS}..%5C..%5Cglobex%5CREADME.txt`],
-  ])('keeps %s as characters of the key', async (_, key) => {
-    const etag = globexBefore()?.etag;
+    ['raw `..` segments', `${UPLOADS}../../globex/README.txt`, DOTTED_KEY],
+    ['`%2e%2e%2f` escapes', `${UPLOADS}%2e%2e%2f%2e%2e%2fglobex%2fREADME.txt`, DOTTED_KEY],
+    ['`..%2F` escapes', `${UPLOADS}..%2F..%2Fglobex%2FREADME.txt`, DOTTED_KEY],
+    ['upper-case `%2E%2E` segments', `${UPLOADS}%2E%2E/%2E%2E/globex/README.txt`, DOTTED_KEY],
+    [
+      '`//` then `..` segments',
+      `${UPLOADS}//../../../globex/README.txt`,
+      `${UPLOADS}//../../../globex/README.txt`,
+    ],
+    ['raw backslashes', `${UPLOADS}..\\..\\globex\\README.txt`, `${UPLOADS}..\\..\\globex\\README.txt`],
+    ['`%5C` escapes', `${UPLOADS}..%5C..%5Cglobex%5CREADME.txt`, `${UPLOADS}..\\..\\globex\\README.txt`],
+  ])(
+    "stores acme's write through %s under the literal key, and globex's README stays as seeded",
+    async (_, rawKey, literalKey) => {
+      const etag = globexBefore()?.etag;
+      const body = `written by acme through ${rawKey}`;
 
-    const response = await putSigned(path(key), 'backslashed');
+      const response = await putSigned(path(rawKey), body);
 
-    expect(response.status).toBe(200);
-    expect(await stored(`${UPLOADS}..\\..\\globex\\README.txt`)).toEqual(Buffer.from('backslashed'));
-    await expectGlobexUntouched(etag);
-    await expectStillServing();
-  });
+      expect(response.status).toBe(200);
+      expect(await stored(literalKey)).toEqual(Buffer.from(body));
+      await expectGlobexUntouched(etag);
+      const readBack = await getSigned(rawKey);
+      expect(readBack.status).toBe(200);
+      expect(readBack.body.toString()).toBe(body);
+      await expectStillServing();
+    },
+  );
 
   it("reads a leading `/` as part of the key, which puts it outside acme's prefix: 403 AccessDenied", async () => {
     const etag = globexBefore()?.etag;
@@ -391,6 +403,7 @@ describe('the S3 endpoint, on keys that look like paths', () => {
     const write = await putSigned(path(`/${UPLOADS}slash.txt`), 'slash');
 
     expectS3Error(read, 403, 'AccessDenied');
+    expect(await leaksGlobex(read)).toBe(false);
     expectS3Error(write, 403, 'AccessDenied');
     expect(await stored(`/${UPLOADS}slash.txt`)).toBeUndefined();
     await expectGlobexUntouched(etag);
@@ -400,16 +413,38 @@ describe('the S3 endpoint, on keys that look like paths', () => {
   it.each([
     'tenants/acme/../globex/README.txt',
     'tenants/acme/%2e%2e/globex/README.txt',
+    'tenants/acme/%2E%2E%2Fglobex%2FREADME.txt',
     'tenants/acme//../globex/README.txt',
     'tenants/acme//globex/README.txt',
+    'tenants/acme/.\\..\\globex\\README.txt',
     `${UPLOADS}..%2F..%2F..%2Fglobex%2FREADME.txt`,
-  ])("answers a GET of %s as acme's own missing key (404 NoSuchKey), never with globex's bytes", async (key) => {
-    const response = await getSigned(key);
+  ])(
+    "answers a GET of %s as acme's own missing key (404 NoSuchKey), never with globex's bytes",
+    async (key) => {
+      const response = await getSigned(key);
 
-    expectS3Error(response, 404, 'NoSuchKey');
-    expect(response.body.includes(seeded(GLOBEX_README))).toBe(false);
-    await expectStillServing();
-  });
+      expectS3Error(response, 404, 'NoSuchKey');
+      expect(await leaksGlobex(response)).toBe(false);
+      await expectStillServing();
+    },
+  );
+
+  it.each([
+    'tenants/globex/README.txt',
+    'tenants/globex/./README.txt',
+    'tenants/globex//README.txt',
+    'tenants/acme-x/../globex/README.txt',
+    'tenants/globex/../acme/README.txt',
+  ])(
+    "refuses acme a GET of %s, outside its prefix, with 403 AccessDenied and none of globex's bytes",
+    async (key) => {
+      const response = await getSigned(key);
+
+      expectS3Error(response, 403, 'AccessDenied');
+      expect(await leaksGlobex(response)).toBe(false);
+      await expectStillServing();
+    },
+  );
 
   expectRefusals([
     {
@@ -428,14 +463,19 @@ describe('the S3 endpoint, on malformed requests', () => {
       name: 'a header section of 10 KiB',
       send: async () =>
         send(
-          await signed({ method: 'GET', path: path(ACME_README), headers: { 'x-amz-meta-pad': 'p'.repeat(10240) } }),
+          await signed({
+            method: 'GET',
+            path: path(ACME_README),
+            headers: { 'x-amz-meta-pad': 'p'.repeat(10240) },
+          }),
         ),
       status: 400,
       code: 'RequestHeaderSectionTooLarge',
     },
     {
       name: "a header of 100 KiB, above node's own limit",
-      send: () => send({ method: 'GET', target: path(ACME_README), headers: { 'x-pad': 'p'.repeat(102400) } }),
+      send: () =>
+        send({ method: 'GET', target: path(ACME_README), headers: { 'x-pad': 'p'.repeat(102400) } }),
       status: 400,
       code: 'RequestHeaderSectionTooLarge',
     },
@@ -448,7 +488,9 @@ describe('the S3 endpoint, on malformed requests', () => {
   ]);
 
   it('answers an operation S3 has but the emulator does not with 501 NotImplemented, and keeps serving', async () => {
-    const response = await send(await signed({ method: 'GET', path: path(ACME_README), query: { torrent: '' } }));
+    const response = await send(
+      await signed({ method: 'GET', path: path(ACME_README), query: { torrent: '' } }),
+    );
 
     expect({ status: response.status, code: response.code }).toEqual({ status: 501, code: 'NotImplemented' });
     expect(response.headers['content-type']).toBe('application/xml');
@@ -460,7 +502,12 @@ describe('the S3 endpoint, on malformed aws-chunked bodies', () => {
   const payload = Buffer.from('twenty-one bytes here');
   const chunked = (key: string, decodedLength?: number) =>
     signedChunkedUpload(endpoint(), acme, path(key), payload, decodedLength);
-  const crc32 = (data: Buffer) => `x-amz-checksum-crc32:${checksumOf('CRC32', data)}`;
+  /** The trailer line of `data`'s CRC32, computed here rather than by the emulator's own checksum code. */
+  const crc32 = (data: Buffer) => {
+    const raw = Buffer.alloc(4);
+    raw.writeUInt32BE(crc32Of(data));
+    return `x-amz-checksum-crc32:${raw.toString('base64')}`;
+  };
 
   it('stores a well-formed signed chunked upload and an unsigned one with a matching trailer (the controls)', async () => {
     const signedUpload = await chunked(`${UPLOADS}chunked-ok.txt`);
@@ -479,10 +526,11 @@ describe('the S3 endpoint, on malformed aws-chunked bodies', () => {
   });
 
   /** A signed chunked upload to `key`, its body tampered with by `tamper`. */
-  const tampered = (key: string, tamper: (upload: Awaited<ReturnType<typeof chunked>>) => Buffer) => async () => {
-    const upload = await chunked(key);
-    return send(withBody(upload.request, tamper(upload)));
-  };
+  const tampered =
+    (key: string, tamper: (upload: Awaited<ReturnType<typeof chunked>>) => Buffer) => async () => {
+      const upload = await chunked(key);
+      return send(withBody(upload.request, tamper(upload)));
+    };
 
   expectRefusals([
     {
@@ -497,7 +545,11 @@ describe('the S3 endpoint, on malformed aws-chunked bodies', () => {
     {
       name: 'a chunk size that is not hex',
       send: tampered(`${UPLOADS}bad-hex.txt`, (upload) =>
-        replaceInBody(upload.request.body, upload.chunkHeader, upload.chunkHeader.replace(/^[0-9a-f]+/, 'zz')),
+        replaceInBody(
+          upload.request.body,
+          upload.chunkHeader,
+          upload.chunkHeader.replace(/^[0-9a-f]+/, 'zz'),
+        ),
       ),
       status: 400,
       code: 'IncompleteBody',
@@ -580,7 +632,8 @@ describe('the S3 endpoint, on huge or broken declared lengths', () => {
   expectRefusals([
     {
       name: 'a Content-Length of 100000000000, before reading any body',
-      send: () => sendOverSocket(endpoint(), head(`${UPLOADS}huge.txt`, { 'Content-Length': '100000000000' })),
+      send: () =>
+        sendOverSocket(endpoint(), head(`${UPLOADS}huge.txt`, { 'Content-Length': '100000000000' })),
       status: 400,
       code: 'EntityTooLarge',
       writesNothingAt: `${UPLOADS}huge.txt`,
@@ -618,6 +671,71 @@ describe('the S3 endpoint, on huge or broken declared lengths', () => {
 
     expectS3Error(response, 400, 'EntityTooLarge');
     expect(response.closedByServer).toBe(true);
+  });
+});
+
+describe("the S3 endpoint, on acme's copies and deletes that name globex's objects", () => {
+  it.each([
+    ['a plain copy source', `/${BUCKET}/${GLOBEX_README}`],
+    ['a copy source without its leading slash', `${BUCKET}/${GLOBEX_README}`],
+    ['an escaped copy source', `/${BUCKET}/tenants%2Fglobex%2FREADME.txt`],
+    ['a copy source with `./` in it', `/${BUCKET}/tenants/globex/./README.txt`],
+  ])("refuses CopyObject from %s into acme's uploads with 403 AccessDenied", async (_, source) => {
+    const key = `${UPLOADS}copied.txt`;
+
+    const response = await send(
+      await signed({ method: 'PUT', path: path(key), headers: { 'x-amz-copy-source': source } }),
+    );
+
+    expectS3Error(response, 403, 'AccessDenied');
+    expect(await stored(key)).toBeUndefined();
+    await expectStillServing();
+  });
+
+  it("refuses UploadPartCopy from globex's README into acme's own upload with 403 AccessDenied", async () => {
+    const key = `${UPLOADS}multipart-copy.txt`;
+    const created = await send(await signed({ method: 'POST', path: path(key), query: { uploads: '' } }));
+    const uploadId = xmlElement(created.body, 'UploadId') ?? '';
+    expect(created.status).toBe(200);
+
+    const response = await send(
+      await signed({
+        method: 'PUT',
+        path: path(key),
+        query: { partNumber: '1', uploadId },
+        headers: { 'x-amz-copy-source': `/${BUCKET}/${GLOBEX_README}` },
+      }),
+    );
+
+    expectS3Error(response, 403, 'AccessDenied');
+    expect(sandbox().s3.store.upload(uploadId)?.parts.size).toBe(0);
+    await expectStillServing();
+  });
+
+  it("answers DeleteObjects naming globex's README with an AccessDenied entry for it, and deletes only acme's key", async () => {
+    const own = `${UPLOADS}to-delete.txt`;
+    expect((await putSigned(path(own), 'mine')).status).toBe(200);
+    const xml =
+      `<Delete><Object><Key>${GLOBEX_README}</Key></Object>` +
+      `<Object><Key>${UPLOADS}../../globex/reports/2026-q3.csv</Key></Object>` +
+      `<Object><Key>${own}</Key></Object></Delete>`;
+
+    const response = await send(
+      await signed({
+        method: 'POST',
+        path: `/${BUCKET}`,
+        query: { delete: '' },
+        headers: { 'content-md5': createHash('md5').update(xml).digest('base64') },
+        body: xml,
+      }),
+    );
+
+    expect(response.status).toBe(200);
+    const errors = [...response.body.toString().matchAll(/<Error><Key>([^<]*)<\/Key><Code>([^<]*)<\/Code>/g)];
+    expect(errors.map(([, key, code]) => [key, code])).toEqual([[GLOBEX_README, 'AccessDenied']]);
+    expect(await stored(own)).toBeUndefined();
+    expect(await stored(GLOBEX_README)).toEqual(seeded(GLOBEX_README));
+    await expectStillServing();
   });
 });
 

@@ -1,7 +1,7 @@
 /** The bucket-level reads: ListBuckets, GetBucketLocation and HeadBucket. */
 import type { ObjectStore } from '../object-store';
 import type { S3Call, S3Response } from '../types';
-import { renderListBuckets, renderLocation } from '../xml';
+import { renderListBuckets, renderLocation } from '../xml-results';
 import { authorizeOrDeny, bucketArn, OWNER, xmlAnswer } from './common';
 
 /** ListBuckets (`GET /`): every bucket of the account; needs `s3:ListAllMyBuckets` on `*`. */

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import { checksumHeader } from '../checksums';
 import { accessDenied, invalidArgument, noSuchKey } from '../errors';
-import type { ObjectStore, StoredChecksum } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { StoredChecksum } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
-import type { S3Owner } from '../xml';
+import type { S3Owner } from '../xml-results';
 
 /** An S3 operation: runs a routed call against the store (the bucket is known to exist). */
 export type S3Operation = (call: S3Call, store: ObjectStore) => Promise<S3Response>;

@@ -7,7 +7,8 @@ import {
   noSuchVersion,
   preconditionFailed,
 } from '../errors';
-import type { ObjectInfo, ObjectStore } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { ObjectInfo } from '../stored-objects';
 import type { S3Call } from '../types';
 import { authorizeOrDeny, isValidBucketName, missingObject, objectArn } from './common';
 import {

@@ -3,7 +3,8 @@ import { verifyChecksum, verifyContentMd5 } from '../checksums';
 import { invalidRequest, noSuchVersion } from '../errors';
 import type { ObjectStore } from '../object-store';
 import type { S3Call, S3Response } from '../types';
-import { type DeleteEntry, parseDelete, renderDeleteResult } from '../xml';
+import { type DeleteEntry, parseDelete } from '../xml-requests';
+import { renderDeleteResult } from '../xml-results';
 import { authorizeOrDeny, objectArn, xmlAnswer } from './common';
 import { sentChecksum } from './request-headers';
 
@@ -32,7 +33,7 @@ export async function deleteObjects(call: S3Call, store: ObjectStore): Promise<S
     throw invalidRequest('Missing required header for this request: Content-Md5');
   }
   verifyContentMd5(md5, call.payload);
-  if (checksum !== undefined) verifyChecksum(checksum.algorithm, checksum.value, call.payload);
+  if (checksum !== undefined) await verifyChecksum(checksum.algorithm, checksum.value, call.payload);
   const { quiet, objects } = parseDelete(call.payload);
   const deleted: DeleteEntry[] = [];
   const errors: (DeleteEntry & { code: string; message: string })[] = [];

@@ -1,6 +1,7 @@
 /** GetObject and HeadObject: conditional requests, byte ranges, parts, checksums and header overrides. */
 import { invalidPartNumber, invalidRange, invalidRequest, noSuchVersion } from '../errors';
-import type { ObjectInfo, ObjectStore } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { ObjectInfo } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
 import {
   authorizeOrDeny,

@@ -1,8 +1,9 @@
 /** ListObjectsV2 and ListObjects (v1): prefix, delimiter roll-up, pagination, `encoding-type=url`. */
 import { invalidArgument } from '../errors';
-import type { ObjectInfo, ObjectStore } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { ObjectInfo } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
-import { type ListingPage, renderListObjectsV1, renderListObjectsV2 } from '../xml';
+import { type ListingPage, renderListObjectsV1, renderListObjectsV2 } from '../xml-results';
 import { authorizeOrDeny, bucketArn, integerParameter, OWNER, xmlAnswer } from './common';
 
 /** S3 returns at most this many keys and common prefixes per page, whatever `max-keys` asks. */
@@ -54,12 +55,8 @@ export async function listObjectsV1(call: S3Call, store: ObjectStore): Promise<S
   );
 }
 
-interface ListingRequest {
-  readonly prefix: string;
-  readonly delimiter: string | undefined;
-  readonly maxKeys: number;
-  readonly encodingType: 'url' | undefined;
-}
+/** What a listing request asks for, echoed back in its page. */
+type ListingRequest = Pick<ListingPage, 'prefix' | 'delimiter' | 'maxKeys' | 'encodingType'>;
 
 async function authorizedListing(call: S3Call): Promise<ListingRequest> {
   const prefix = call.query.get('prefix');

@@ -15,14 +15,15 @@ import {
   invalidRequest,
   noSuchUpload,
 } from '../errors';
-import type { ObjectStore, StoredChecksum, StoredPart } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { StoredChecksum, StoredPart } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
+import { parseCompleteMultipartUpload } from '../xml-requests';
 import {
-  parseCompleteMultipartUpload,
   renderCompleteMultipartUpload,
   renderInitiateMultipartUpload,
   renderListParts,
-} from '../xml';
+} from '../xml-results';
 import { authorizeOrDeny, integerParameter, OWNER, objectArn, SSE_HEADERS, xmlAnswer } from './common';
 import { metadataFromHeaders, namedAlgorithm, sentChecksum, writePrecondition } from './request-headers';
 import { findUpload } from './upload-part';
@@ -115,7 +116,7 @@ export async function completeMultipartUpload(call: S3Call, store: ObjectStore):
       `The provided 'x-amz-mp-object-size' header value ${declaredSize} does not match what was computed: ${body.length}`,
     );
   }
-  const checksum = objectChecksum(call, upload.checksum, parts, body);
+  const checksum = await objectChecksum(call, upload.checksum, parts, body);
   const etag = multipartEtag(parts.map((part) => part.md5));
   const object = { ...upload.metadata, body, etag, checksum, partSizes: parts.map((part) => part.size) };
   await store.completeUpload(upload.uploadId, object, precondition);
@@ -162,20 +163,20 @@ export async function listParts(call: S3Call, store: ObjectStore): Promise<S3Res
 }
 
 /** The completed object's checksum; a full-object checksum the client sends must match it (`BadDigest`). */
-function objectChecksum(
+async function objectChecksum(
   call: S3Call,
   chosen: { readonly algorithm: StoredChecksum['algorithm']; readonly type: ChecksumType } | undefined,
   parts: readonly StoredPart[],
   body: Buffer,
-): StoredChecksum | undefined {
+): Promise<StoredChecksum | undefined> {
   if (chosen === undefined) return undefined;
   const { algorithm, type } = chosen;
   if (type === 'FULL_OBJECT') {
     const sent = call.headers.has(checksumHeader(algorithm)) ? sentChecksum(call) : undefined;
     if (sent !== undefined && sent.algorithm !== algorithm) throw badDigest(sent.algorithm);
-    if (sent !== undefined) verifyChecksum(algorithm, sent.value, body);
-    return { algorithm, type, value: checksumOf(algorithm, body) };
+    if (sent !== undefined) await verifyChecksum(algorithm, sent.value, body);
+    return { algorithm, type, value: await checksumOf(algorithm, body) };
   }
-  const values = parts.map((part) => part.checksum ?? checksumOf(algorithm, part.body));
-  return { algorithm, type, value: compositeChecksum(algorithm, values) };
+  const values = await Promise.all(parts.map((part) => part.checksum ?? checksumOf(algorithm, part.body)));
+  return { algorithm, type, value: await compositeChecksum(algorithm, values) };
 }

@@ -1,9 +1,10 @@
 /** PutObject and CopyObject: store bytes with their metadata, checksum and MD5 ETag. */
 import { checksumOf, etagOf } from '../checksums';
 import { invalidArgument, invalidRequest } from '../errors';
-import type { ObjectMetadata, ObjectStore } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { ObjectMetadata } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
-import { renderCopyResult } from '../xml';
+import { renderCopyResult } from '../xml-results';
 import { authorizeOrDeny, checksumHeaders, objectArn, SSE_HEADERS, xmlAnswer } from './common';
 import { resolveCopySource } from './copy-source';
 import { metadataFromHeaders, namedAlgorithm, verifyPayload, writePrecondition } from './request-headers';
@@ -15,7 +16,7 @@ import { metadataFromHeaders, namedAlgorithm, verifyPayload, writePrecondition }
 export async function putObject(call: S3Call, store: ObjectStore): Promise<S3Response> {
   await authorizeOrDeny(call, 's3:PutObject', objectArn(call.bucket, call.key));
   const metadata = metadataFromHeaders(call.headers);
-  const checksum = verifyPayload(call);
+  const checksum = await verifyPayload(call);
   const precondition = writePrecondition(call.headers, call.key);
   const etag = etagOf(call.payload);
   await store.put(call.bucket, call.key, { ...metadata, body: call.payload, etag, checksum }, precondition);
@@ -51,7 +52,7 @@ export async function copyObject(call: S3Call, store: ObjectStore): Promise<S3Re
   const checksum =
     algorithm === undefined
       ? undefined
-      : { algorithm, value: checksumOf(algorithm, body), type: 'FULL_OBJECT' as const };
+      : { algorithm, value: await checksumOf(algorithm, body), type: 'FULL_OBJECT' as const };
   const stored = await store.put(
     call.bucket,
     call.key,

@@ -17,7 +17,7 @@ import {
   preconditionFailed,
   S3Error,
 } from '../errors';
-import type { ObjectInfo, ObjectMetadata, StoredChecksum } from '../object-store';
+import type { ObjectInfo, ObjectMetadata, StoredChecksum } from '../stored-objects';
 import type { S3Call } from '../types';
 
 /** The system headers S3 stores with an object and answers with on GET and HEAD. */
@@ -83,7 +83,10 @@ export function namedAlgorithm(
  * checksum to keep: the one sent, or one computed in the algorithm the request names (`x-amz-sdk-checksum-algorithm`,
  * `x-amz-checksum-algorithm`, or `required` for a part of an upload that chose one).
  */
-export function verifyPayload(call: S3Call, required?: ChecksumAlgorithm): StoredChecksum | undefined {
+export async function verifyPayload(
+  call: S3Call,
+  required?: ChecksumAlgorithm,
+): Promise<StoredChecksum | undefined> {
   verifyContentMd5(call.headers.get('content-md5'), call.payload);
   const sent = sentChecksum(call);
   const named = namedAlgorithm(call.headers, 'x-amz-sdk-checksum-algorithm');
@@ -95,11 +98,15 @@ export function verifyPayload(call: S3Call, required?: ChecksumAlgorithm): Store
       `Checksum Type mismatch occurred, expected checksum Type: ${required.toLowerCase()}, actual checksum Type: ${sent.algorithm.toLowerCase()}`,
     );
   }
-  if (sent !== undefined) verifyChecksum(sent.algorithm, sent.value, call.payload);
+  if (sent !== undefined) await verifyChecksum(sent.algorithm, sent.value, call.payload);
   const algorithm =
     sent?.algorithm ?? required ?? named ?? namedAlgorithm(call.headers, 'x-amz-checksum-algorithm');
   if (algorithm === undefined) return undefined;
-  return { algorithm, value: sent?.value ?? checksumOf(algorithm, call.payload), type: 'FULL_OBJECT' };
+  return {
+    algorithm,
+    value: sent?.value ?? (await checksumOf(algorithm, call.payload)),
+    type: 'FULL_OBJECT',
+  };
 }
 
 /** The one `x-amz-checksum-<alg>` a request sends in a header or trailer, checked for form; undefined if none. */

@@ -1,9 +1,10 @@
 /** UploadPart and UploadPartCopy: one part of a multipart upload, from the body or from another object. */
 import { checksumHeader, checksumOf, md5 } from '../checksums';
 import { invalidArgument, noSuchUpload } from '../errors';
-import type { MultipartUpload, ObjectStore, StoredPart } from '../object-store';
+import type { ObjectStore } from '../object-store';
+import type { MultipartUpload, StoredPart } from '../stored-objects';
 import type { S3Call, S3Response } from '../types';
-import { renderCopyResult } from '../xml';
+import { renderCopyResult } from '../xml-results';
 import { authorizeOrDeny, objectArn, partNumberParameter, SSE_HEADERS, xmlAnswer } from './common';
 import { resolveCopySource } from './copy-source';
 import { verifyPayload } from './request-headers';
@@ -26,8 +27,8 @@ export async function uploadPart(call: S3Call, store: ObjectStore): Promise<S3Re
   const partNumber = partNumberParameter(call.query.get('partNumber'));
   await authorizeOrDeny(call, 's3:PutObject', objectArn(call.bucket, call.key));
   const upload = findUpload(call, store);
-  const checksum = verifyPayload(call, upload.checksum?.algorithm);
-  const part = storePart(store, upload, partNumber, call.payload, checksum?.algorithm, checksum?.value);
+  const checksum = await verifyPayload(call, upload.checksum?.algorithm);
+  const part = await storePart(store, upload, partNumber, call.payload, checksum?.algorithm, checksum?.value);
   return { status: 200, headers: { etag: part.etag, ...partChecksumHeader(part), ...SSE_HEADERS } };
 }
 
@@ -62,7 +63,7 @@ export async function uploadPartCopy(call: S3Call, store: ObjectStore): Promise<
     bytes = body.subarray(first, last + 1);
   }
   const algorithm = upload.checksum?.algorithm;
-  const part = storePart(store, upload, partNumber, Buffer.from(bytes), algorithm, undefined);
+  const part = await storePart(store, upload, partNumber, Buffer.from(bytes), algorithm, undefined);
   const checksum =
     algorithm === undefined || part.checksum === undefined
       ? undefined
@@ -73,14 +74,14 @@ export async function uploadPartCopy(call: S3Call, store: ObjectStore): Promise<
   );
 }
 
-function storePart(
+async function storePart(
   store: ObjectStore,
   upload: MultipartUpload,
   partNumber: number,
   body: Buffer,
   algorithm: StoredPart['checksumAlgorithm'],
   checksum: string | undefined,
-): StoredPart {
+): Promise<StoredPart> {
   const digest = md5(body);
   return store.putPart(upload.uploadId, {
     partNumber,
@@ -88,7 +89,7 @@ function storePart(
     etag: `"${digest.toString('hex')}"`,
     md5: digest,
     checksumAlgorithm: algorithm,
-    checksum: algorithm === undefined ? undefined : (checksum ?? checksumOf(algorithm, body)),
+    checksum: algorithm === undefined ? undefined : (checksum ?? (await checksumOf(algorithm, body))),
   });
 }
 

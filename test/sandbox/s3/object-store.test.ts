@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { etagOf, md5 } from '../../../sandbox/s3/checksums';
 import { S3Error } from '../../../sandbox/s3/errors';
-import { createObjectStore, type NewObject, type ObjectStore } from '../../../sandbox/s3/object-store';
+import { createObjectStore, type ObjectStore } from '../../../sandbox/s3/object-store';
 import { seedDemoObjects } from '../../../sandbox/s3/seed';
+import type { NewObject } from '../../../sandbox/s3/stored-objects';
 
 const BUCKET = 'data';
 

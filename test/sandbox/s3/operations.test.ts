@@ -187,7 +187,7 @@ describe('PutObject', () => {
 
   it('verifies a checksum sent in a trailer, keeps it, and returns it', async () => {
     const store = testStore();
-    const value = checksumOf('CRC32C', Buffer.from('hello'));
+    const value = await checksumOf('CRC32C', Buffer.from('hello'));
     const put = await run(store, {
       method: 'PUT',
       key: 'k',
@@ -207,23 +207,25 @@ describe('PutObject', () => {
     });
   });
 
+  const crc32Of = (text: string): Promise<string> => checksumOf('CRC32', Buffer.from(text));
   it.each([
-    ['a wrong checksum', { 'x-amz-checksum-crc32': checksumOf('CRC32', Buffer.from('other')) }, 'BadDigest'],
-    ['a malformed checksum', { 'x-amz-checksum-crc32': 'nope' }, 'InvalidRequest'],
+    ['a wrong checksum', async () => ({ 'x-amz-checksum-crc32': await crc32Of('other') }), 'BadDigest'],
+    ['a malformed checksum', async () => ({ 'x-amz-checksum-crc32': 'nope' }), 'InvalidRequest'],
     [
       'two checksums',
-      { 'x-amz-checksum-crc32': checksumOf('CRC32', Buffer.from('hello')), 'x-amz-checksum-sha1': 'x' },
+      async () => ({ 'x-amz-checksum-crc32': await crc32Of('hello'), 'x-amz-checksum-sha1': 'x' }),
       'InvalidRequest',
     ],
     [
       'an algorithm other than the one sent',
-      {
+      async () => ({
         'x-amz-sdk-checksum-algorithm': 'SHA256',
-        'x-amz-checksum-crc32': checksumOf('CRC32', Buffer.from('hello')),
-      },
+        'x-amz-checksum-crc32': await crc32Of('hello'),
+      }),
       'InvalidRequest',
     ],
-  ])('refuses %s', async (_what, headers, code) => {
+  ])('refuses %s', async (_what, headersOf, code) => {
+    const headers: Record<string, string> = await headersOf();
     const response = await run(testStore(), { method: 'PUT', key: 'k', payload: 'hello', headers });
     expect(response.status).toBe(400);
     expect(element(response, 'Code')).toBe(code);
@@ -334,7 +336,7 @@ describe('GetObject and HeadObject', () => {
 
   it('returns checksums with x-amz-checksum-mode only for whole-object answers', async () => {
     const store = testStore();
-    const value = checksumOf('SHA256', Buffer.from('hello world'));
+    const value = await checksumOf('SHA256', Buffer.from('hello world'));
     await putText(store, 'k', 'hello world', { 'x-amz-checksum-sha256': value });
     const whole = await run(store, {
       method: 'GET',
@@ -490,7 +492,7 @@ describe('DeleteObject and DeleteObjects', () => {
       method: 'POST',
       query: { delete: '' },
       payload,
-      headers: { 'x-amz-checksum-crc32': checksumOf('CRC32', Buffer.from(payload)) },
+      headers: { 'x-amz-checksum-crc32': await checksumOf('CRC32', Buffer.from(payload)) },
     });
     expect(response.status).toBe(200);
     expect(text(response)).not.toContain('<Deleted>');

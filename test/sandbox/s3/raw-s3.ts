@@ -3,7 +3,7 @@
  * untouched), signed with `@smithy/signature-v4` as an SDK signs them, `aws-chunked` bodies framed by hand.
  */
 import { createHash } from 'node:crypto';
-import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';

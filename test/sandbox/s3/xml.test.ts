@@ -1,14 +1,13 @@
 /** S3's XML: result documents in S3's namespace, URL-encoded listings, and the strict request-document parser. */
 import { S3Error } from '../../../sandbox/s3/errors';
+import { parseCompleteMultipartUpload, parseDelete } from '../../../sandbox/s3/xml-requests';
 import {
-  parseCompleteMultipartUpload,
-  parseDelete,
   renderDeleteResult,
   renderListObjectsV2,
   renderLocation,
   S3_NAMESPACE,
   s3UrlEncode,
-} from '../../../sandbox/s3/xml';
+} from '../../../sandbox/s3/xml-results';
 
 function malformed(action: () => unknown): S3Error {
   try {
