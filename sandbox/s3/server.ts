@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import type { EmulatedAccount } from '../account/account';
 import { closeServer, httpUrl, listenOnLoopback } from '../net/loopback-server';
+import { readBoundedBody } from '../net/request-body';
 import { authenticateS3 } from './authenticate';
 import { type CorsRule, corsResponseHeaders, defaultCorsRules, preflight } from './cors';
 import { entityTooLarge, noSuchBucket, renderS3Error, S3Error } from './errors';
@@ -189,22 +190,9 @@ async function readBody(
     await drain(request);
     throw new S3Error('MissingContentLength', 411, 'You must provide the Content-Length HTTP header.');
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(closing(entityTooLarge(size, maxPayloadBytes)));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+  const body = await readBoundedBody(request, maxBodyBytes);
+  if (body === undefined) throw closing(entityTooLarge(maxBodyBytes + 1, maxPayloadBytes));
+  return body;
 }
 
 /** The error with `connection: close`: the client may still be sending a body the server will not read. */

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBoundedBody } from '../net/request-body';
 import { FaultInjector } from './faults';
 import { INSPECT_PREFIX, serveInspect } from './inspect-endpoint';
 import { renderError } from './query-protocol';
@@ -47,7 +48,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   };
 
   const serveSts = async (request: IncomingMessage, response: ServerResponse, query: string) => {
-    const body = await readBody(request, maxBodyBytes);
+    const body = await readBoundedBody(request, maxBodyBytes);
     if (body === undefined) {
       // As AWS: 413 with an empty body once the request exceeds the size limit.
       response.writeHead(413, { connection: 'close', date: new Date(now()).toUTCString() }).end();
@@ -138,29 +139,4 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       return closed;
     },
   };
-}
-
-/** The request body, or undefined once it exceeds `limit` bytes (declared or actual). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(request.headers['content-length'] ?? 0) > limit) {
-      request.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
