@@ -3,6 +3,7 @@
  * `@aws-sdk/lib-storage` for multipart), each getting acme's credentials through the container-credentials
  * mechanism, show tenant isolation end to end; presigned URLs; and the banner's S3 commands pasted into bash.
  */
+
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { renderBanner } from '../../sandbox/banner';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { failureOf } from '../support/async';
 import { registerSecret, scanLogOutput } from '../support/leak-scan';
+import { revokeTenantSessions } from '../support/revocation';
 import { PROJECT_ROOT } from './child-process';
 import { devToken, useSandbox } from './sandbox-harness';
 
@@ -269,20 +271,11 @@ describe("the JS SDK's S3Client with container credentials", () => {
     const read = () => s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/acme/README.txt' }));
     await read();
     const account = sandbox().account;
-    account.putRolePolicy(TENANT_ROLE_NAME, 'RevokeAcmeSessions', {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          Action: '*',
-          Resource: '*',
-          Condition: {
-            DateLessThan: { 'aws:TokenIssueTime': new Date(Date.now() + 1000).toISOString() },
-            StringEquals: { 'aws:PrincipalTag/tenant': 'acme' },
-          },
-        },
-      ],
-    });
+    account.putRolePolicy(
+      TENANT_ROLE_NAME,
+      'RevokeAcmeSessions',
+      revokeTenantSessions('acme', new Date(Date.now() + 1000)),
+    );
     try {
       expect(await errorName(read())).toBe('AccessDenied');
     } finally {

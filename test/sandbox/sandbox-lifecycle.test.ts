@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('startSandbox', () => {
-  it.each<SandboxPart>(['api', 'sts', 'dynamodb', 'issuer'])(
+  it.each<SandboxPart>(['api', 'sts', 'dynamodb', 'issuer', 's3'])(
     'reports a busy %s port as PortUnavailableError naming the part, after stopping what had started',
     async (part) => {
       const error = await failureOf(
@@ -47,7 +47,13 @@ describe('startSandbox', () => {
     await sandbox.close();
     await sandbox.close();
 
-    for (const url of [sandbox.apiUrl, sandbox.stsUrl, sandbox.dynamoDbUrl, sandbox.issuerUrl]) {
+    for (const url of [
+      sandbox.apiUrl,
+      sandbox.stsUrl,
+      sandbox.dynamoDbUrl,
+      sandbox.issuerUrl,
+      sandbox.s3Url,
+    ]) {
       await expect(fetch(url)).rejects.toThrow();
     }
   });

@@ -3,6 +3,7 @@
  * role's policies as the stack deploys them, the session policy, the session's tags and issue time; a deny put on the
  * role later takes effect on live sessions at once.
  */
+
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { tenantAccessPolicy } from '../../../lib/policies/tenant-access-policy';
 import type { EmulatedAccount } from '../../../sandbox/account/account';
@@ -15,6 +16,7 @@ import {
 } from '../../../sandbox/account/local-account';
 import { startStsEmulator } from '../../../sandbox/sts-emulator';
 import type { StsEmulator } from '../../../sandbox/sts-emulator/types';
+import { revokeTenantSessions } from '../../support/revocation';
 
 const BUCKET = 'credvend-local-data';
 const FUNCTION = vendFunctionCredentials();
@@ -107,21 +109,8 @@ describe('EmulatedAccount', () => {
   it('applies a deny put on the role to live sessions issued before its time, and lifts it when deleted', async () => {
     const before = await sessionOf('acme');
     const globex = await sessionOf('globex');
-    const cutoff = new Date(Date.now() + 1000).toISOString();
-    account.putRolePolicy(TENANT_ROLE_NAME, 'RevokeAcme', {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          Action: '*',
-          Resource: '*',
-          Condition: {
-            DateLessThan: { 'aws:TokenIssueTime': cutoff },
-            StringEquals: { 'aws:PrincipalTag/tenant': 'acme' },
-          },
-        },
-      ],
-    });
+    const cutoff = new Date(Date.now() + 1000);
+    account.putRolePolicy(TENANT_ROLE_NAME, 'RevokeAcme', revokeTenantSessions('acme', cutoff));
     try {
       expect(await account.authorize(before, object('tenants/acme/a.txt'), secure)).toBe('ExplicitlyDenied');
       expect(await account.authorize(globex, object('tenants/globex/a.txt'), secure)).toBe('Allowed');
