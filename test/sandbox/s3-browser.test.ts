@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
-import { registerSecret } from '../support/leak-scan';
-import { devToken, useSandbox } from './sandbox-harness';
+import { sandboxS3Client, useSandbox, vendCredentials } from './sandbox-harness';
 
 const sandbox = useSandbox();
 const BUCKET = LOCAL_DATA_BUCKET;
@@ -88,28 +87,8 @@ if (!present)
   let blamedCors = false;
 
   beforeAll(async () => {
-    const response = await fetch(`${sandbox().apiUrl}/v1/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${devToken(sandbox(), 'acme', 'alice')}` },
-      body: '{}',
-    });
-    const credentials = (await response.json()) as {
-      accessKeyId: string;
-      secretAccessKey: string;
-      sessionToken: string;
-    };
-    registerSecret(credentials.secretAccessKey);
-    registerSecret(credentials.sessionToken);
-    s3 = new S3Client({
-      region: 'eu-west-1',
-      endpoint: sandbox().s3Url,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-      },
-    });
+    const credentials = await vendCredentials(sandbox(), 'acme', 'alice');
+    s3 = sandboxS3Client(sandbox(), credentials);
     [allowed, disallowed, browser] = await Promise.all([
       servePage(ALLOWED_HOST),
       servePage(DISALLOWED_HOST),

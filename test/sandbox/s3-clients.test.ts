@@ -24,10 +24,10 @@ import { TENANT_ROLE_NAME } from '../../sandbox/account/local-account';
 import { renderBanner } from '../../sandbox/banner';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { failureOf } from '../support/async';
-import { registerSecret, scanLogOutput } from '../support/leak-scan';
+import { scanLogOutput } from '../support/leak-scan';
 import { revokeTenantSessions } from '../support/revocation';
 import { PROJECT_ROOT } from './child-process';
-import { devToken, useSandbox } from './sandbox-harness';
+import { devToken, sandboxS3Client, useSandbox, vendCredentials } from './sandbox-harness';
 
 const execFileAsync = promisify(execFile);
 const sandbox = useSandbox();
@@ -288,28 +288,8 @@ describe("the JS SDK's S3Client with container credentials", () => {
 describe('presigned URLs made from acme credentials', () => {
   let s3: S3Client;
   beforeAll(async () => {
-    const response = await fetch(`${sandbox().apiUrl}/v1/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: '{}',
-    });
-    const credentials = (await response.json()) as {
-      accessKeyId: string;
-      secretAccessKey: string;
-      sessionToken: string;
-    };
-    registerSecret(credentials.secretAccessKey);
-    registerSecret(credentials.sessionToken);
-    s3 = new S3Client({
-      region: 'eu-west-1',
-      endpoint: sandbox().s3Url,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-      },
-    });
+    const credentials = await vendCredentials(sandbox(), 'acme', 'alice');
+    s3 = sandboxS3Client(sandbox(), credentials);
   });
   afterAll(() => s3.destroy());
 

@@ -11,7 +11,6 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DEMO_OBJECTS } from '../../sandbox/s3/seed';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
-import { registerSecret } from '../support/leak-scan';
 import {
   flipHexDigit,
   type RawRequest,
@@ -28,7 +27,7 @@ import {
   withBody,
   xmlElement,
 } from './s3/raw-s3';
-import { callApi, devToken, useSandbox } from './sandbox-harness';
+import { useSandbox, vendCredentials } from './sandbox-harness';
 
 const sandbox = useSandbox();
 const BUCKET = LOCAL_DATA_BUCKET;
@@ -48,18 +47,7 @@ const path = (key: string): string => `/${BUCKET}/${key}`;
 let acme: S3Credentials;
 
 beforeAll(async () => {
-  const vended = await callApi(sandbox(), 'POST', '/v1/credentials', {
-    token: devToken(sandbox(), 'acme', 'alice'),
-    body: {},
-  });
-  if (vended.status !== 200) throw new Error(`vending acme's credentials answered ${vended.status}`);
-  acme = {
-    accessKeyId: vended.body.accessKeyId,
-    secretAccessKey: vended.body.secretAccessKey,
-    sessionToken: vended.body.sessionToken,
-  };
-  registerSecret(acme.secretAccessKey);
-  registerSecret(acme.sessionToken ?? '');
+  acme = await vendCredentials(sandbox(), 'acme', 'alice');
 });
 
 const endpoint = (): string => sandbox().s3Url;

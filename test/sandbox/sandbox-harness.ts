@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mintDevToken } from '../../sandbox/dev-issuer/dev-token';
 import type { JwtFields } from '../../sandbox/dev-issuer/jws';
 import { loadOrCreateDevKey } from '../../sandbox/dev-issuer/signing-key';
@@ -123,6 +124,33 @@ export async function callApi(
   const body = text === '' ? undefined : JSON.parse(text);
   registerVendedSecrets(body);
   return { status: response.status, headers: response.headers, body };
+}
+
+/** Credentials as an SDK client takes them. */
+export interface VendedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+/** Vends credentials for `user` of `tenant` through the API (`POST /v1/credentials`, empty body), secrets registered. */
+export async function vendCredentials(
+  sandbox: LocalSandbox,
+  tenant: string,
+  user: string,
+): Promise<VendedCredentials> {
+  const vended = await callApi(sandbox, 'POST', '/v1/credentials', {
+    token: devToken(sandbox, tenant, user),
+    body: {},
+  });
+  if (vended.status !== 200) throw new Error(`vending ${tenant}'s credentials answered ${vended.status}`);
+  const { accessKeyId, secretAccessKey, sessionToken } = vended.body;
+  return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+/** An S3 client on the sandbox's S3 front (path-style, as the README says), with `credentials`. */
+export function sandboxS3Client(sandbox: LocalSandbox, credentials: VendedCredentials): S3Client {
+  return new S3Client({ region: 'eu-west-1', endpoint: sandbox.s3Url, forcePathStyle: true, credentials });
 }
 
 /** Registers the secret fields of any credentials body (credvend, container or credential_process format). */
