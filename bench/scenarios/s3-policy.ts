@@ -26,7 +26,11 @@ export async function s3Policy(iterations: number): Promise<S3PolicyResult> {
   if (vend.statusCode !== 200) throw new Error(`vend failed: ${vend.statusCode} ${vend.body}`);
   // Only the three fields: the SDK reads an `expiration` as a Date, and the vend body's is a string.
   const { accessKeyId, secretAccessKey, sessionToken } = JSON.parse(vend.body) as Record<string, string>;
-  const credentials = { accessKeyId: accessKeyId ?? '', secretAccessKey: secretAccessKey ?? '', sessionToken };
+  const credentials = {
+    accessKeyId: accessKeyId ?? '',
+    secretAccessKey: secretAccessKey ?? '',
+    sessionToken,
+  };
   const bucket = sandbox.config.DATA_BUCKETS[0] ?? '';
   const s3 = new S3Client({
     region: sandbox.config.regions[0],
