@@ -39,11 +39,17 @@ export function credentialCacheKey(plan: SessionPlan): string {
   ]);
 }
 
+/** Credentials as cached: with the time their issue began. */
+interface CachedCredentials {
+  readonly credentials: IssuedCredentials;
+  readonly issuedAtMs: number;
+}
+
 /** Reuses issued credentials for identical plans of the same caller; concurrent identical requests share one call. */
 export class CachingCredentialIssuer implements CredentialIssuer {
   readonly maxSessionSeconds: number;
-  private readonly entries: LruMap<string, IssuedCredentials>;
-  private readonly flights = new SingleFlight<string, IssuedCredentials>();
+  private readonly entries: LruMap<string, CachedCredentials>;
+  private readonly flights = new SingleFlight<string, CachedCredentials>();
   private readonly minRemainingShare: number;
   private readonly now: () => number;
 
@@ -66,16 +72,25 @@ export class CachingCredentialIssuer implements CredentialIssuer {
     const key = credentialCacheKey(plan);
     const cached = this.entries.get(key);
     if (cached !== undefined) {
-      if (this.usable(cached, plan)) return Promise.resolve(cached);
+      if (this.usable(cached, plan)) return Promise.resolve(cached.credentials);
       this.entries.delete(key);
     }
-    return this.flights.run(
+    const flight = this.flights.run(
       key,
-      () => this.inner.issue(plan),
-      (credentials) => {
-        if (this.usable(credentials, plan)) this.entries.set(key, credentials);
+      async () => {
+        // Taken before the call: STS's own issue time is later, so a revocation check on it errs on the safe side.
+        const issuedAtMs = this.now();
+        return { credentials: await this.inner.issue(plan), issuedAtMs };
+      },
+      (entry) => {
+        if (this.usable(entry, plan)) this.entries.set(key, entry);
       },
     );
+    return flight.then((entry) => {
+      // A flight that started before a revocation the caller's plan now knows of is not joined.
+      if ((plan.notBeforeMs ?? 0) <= entry.issuedAtMs) return entry.credentials;
+      return this.inner.issue(plan);
+    });
   }
 
   /** Entries held now (for tests and metrics). */
@@ -83,8 +98,12 @@ export class CachingCredentialIssuer implements CredentialIssuer {
     return this.entries.size;
   }
 
-  private usable(credentials: IssuedCredentials, plan: SessionPlan): boolean {
-    const remainingMs = credentials.expiration.getTime() - this.now();
-    return remainingMs >= plan.durationSeconds * 1000 * this.minRemainingShare;
+  /** Enough life left, and not issued before a revocation of the caller's sessions. */
+  private usable(entry: CachedCredentials, plan: SessionPlan): boolean {
+    const remainingMs = entry.credentials.expiration.getTime() - this.now();
+    return (
+      remainingMs >= plan.durationSeconds * 1000 * this.minRemainingShare &&
+      entry.issuedAtMs >= (plan.notBeforeMs ?? 0)
+    );
   }
 }

@@ -33,6 +33,11 @@ export interface Tenant {
   /** The role to assume; the service's default tenant access role when absent. */
   readonly roleArn?: string;
   readonly externalId?: string;
+  /**
+   * Sessions of the tenant (or of one user, by source identity) issued before `beforeMs` are revoked: the role
+   * denies them, and the function must not hand out a cached credential issued before then.
+   */
+  readonly revocations: readonly { readonly beforeMs: number; readonly sourceIdentity?: string }[];
 }
 
 /** What the caller asked for, parsed and syntactically safe, not yet authorized. */
@@ -66,6 +71,8 @@ export interface SessionPlan {
   readonly transitiveTagKeys: readonly string[];
   readonly sourceIdentity: string;
   readonly roleSessionName: string;
+  /** Credentials issued before this instant (epoch ms) were revoked: a cache must not hand them out. */
+  readonly notBeforeMs?: number;
 }
 
 /** Short-lived credentials as issued. */

@@ -43,6 +43,12 @@ export interface PlanContext {
 /** Plans the session; pure and deterministic for the same input. */
 export function planSession(context: PlanContext, authorization: Authorization): SessionPlan {
   const { principal, tenant, requestId } = context;
+  const sourceIdentity = stsSafeName(principal.subject);
+  const notBeforeMs = Math.max(
+    ...tenant.revocations
+      .filter((r) => r.sourceIdentity === undefined || r.sourceIdentity === sourceIdentity)
+      .map((r) => r.beforeMs),
+  );
   return {
     tenantId: tenant.tenantId,
     subject: principal.subject,
@@ -54,7 +60,8 @@ export function planSession(context: PlanContext, authorization: Authorization):
     policy: buildSessionPolicy(authorization.scope, partitionOf(authorization.region)),
     tags: [{ key: TENANT_TAG_KEY, value: tenant.tenantId }],
     transitiveTagKeys: [TENANT_TAG_KEY],
-    sourceIdentity: stsSafeName(principal.subject),
+    sourceIdentity,
     roleSessionName: roleSessionName(tenant.tenantId, principal.subject, requestId),
+    ...(Number.isFinite(notBeforeMs) ? { notBeforeMs } : {}),
   };
 }

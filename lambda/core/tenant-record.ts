@@ -16,6 +16,10 @@ export const STS_MIN_DURATION_SECONDS = 900;
 export const STS_MAX_DURATION_SECONDS = 43_200;
 
 const duration = z.int().check(z.minimum(STS_MIN_DURATION_SECONDS), z.maximum(STS_MAX_DURATION_SECONDS));
+/** An instant in whole seconds, UTC, as STS writes `aws:TokenIssueTime`. */
+const WHOLE_SECONDS_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** Revocations a record keeps at most (`credvend-admin` prunes expired ones on every change). */
+export const MAX_RECORD_REVOCATIONS = 100;
 
 /** The stored shape (DynamoDB item). Unknown attributes are ignored; missing `regions` means the home region only. */
 export const tenantRecordSchema = z
@@ -37,6 +41,19 @@ export const tenantRecordSchema = z
     regions: z.optional(z.array(z.string().check(z.regex(REGION_PATTERN)))),
     roleArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/))),
     externalId: z.optional(z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/))),
+    revocations: z.optional(
+      z
+        .array(
+          z.object({
+            before: z.string().check(
+              z.regex(WHOLE_SECONDS_ISO),
+              z.refine((t) => !Number.isNaN(Date.parse(t)), 'must be a valid time'),
+            ),
+            sourceIdentity: z.optional(z.string().check(z.regex(/^[\w+=,.@-]{2,64}$/))),
+          }),
+        )
+        .check(z.maxLength(MAX_RECORD_REVOCATIONS)),
+    ),
   })
   .check(
     z.refine((r) => r.defaultDurationSeconds <= r.maxDurationSeconds, {
@@ -100,5 +117,9 @@ export function parseTenantRecord(item: unknown, expectedTenantId: string, rules
     regions,
     ...(r.roleArn === undefined ? {} : { roleArn: r.roleArn }),
     ...(r.externalId === undefined ? {} : { externalId: r.externalId }),
+    revocations: (r.revocations ?? []).map((entry) => ({
+      beforeMs: Date.parse(entry.before),
+      ...(entry.sourceIdentity === undefined ? {} : { sourceIdentity: entry.sourceIdentity }),
+    })),
   };
 }

@@ -41,6 +41,35 @@ function scriptedIssuer(clock: { now: number }) {
 }
 
 describe('CachingCredentialIssuer', () => {
+  it('never hands out a credential issued before a revocation the plan carries, and caches the new one', async () => {
+    const clock = { now: 1_000_000 };
+    const inner = scriptedIssuer(clock);
+    const cache = new CachingCredentialIssuer(inner, { now: () => clock.now });
+
+    const before = await cache.issue(PLAN);
+    clock.now += 1_000;
+    const revokedPlan = { ...PLAN, notBeforeMs: clock.now - 1 };
+    const after = await cache.issue(revokedPlan);
+    const reused = await cache.issue(revokedPlan);
+
+    expect(after.accessKeyId).not.toBe(before.accessKeyId);
+    expect(reused).toBe(after);
+    expect(inner.calls).toBe(2);
+  });
+
+  it('does not let a caller whose plan knows of a revocation join a flight that began before it', async () => {
+    const clock = { now: 1_000_000 };
+    const inner = scriptedIssuer(clock);
+    const cache = new CachingCredentialIssuer(inner, { now: () => clock.now });
+
+    const early = cache.issue(PLAN);
+    const late = cache.issue({ ...PLAN, notBeforeMs: clock.now + 1 });
+    const [first, second] = await Promise.all([early, late]);
+
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    expect(inner.calls).toBe(2);
+  });
+
   it('reuses a credential while at least 90% of the asked-for lifetime remains, then issues anew', async () => {
     const clock = { now: 1_000_000 };
     const inner = scriptedIssuer(clock);

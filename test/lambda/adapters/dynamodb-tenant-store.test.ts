@@ -159,6 +159,7 @@ describe('DynamoDbTenantStore', () => {
         maxDurationSeconds: 3600,
         region: 'eu-west-1',
         regions: ['eu-west-1', 'us-east-1'],
+        revocations: [],
       });
     });
 
@@ -173,6 +174,7 @@ describe('DynamoDbTenantStore', () => {
         regions: ['us-east-1'],
         roleArn: 'arn:aws:iam::210987654321:role/globex-data',
         externalId: 'globex-external-7',
+        revocations: [],
       });
     });
 

@@ -21,6 +21,7 @@ export const ACME: Tenant = {
   maxDurationSeconds: 3600,
   region: 'eu-west-1',
   regions: ['eu-west-1', 'us-east-1'],
+  revocations: [],
 };
 
 export const ALICE: Principal = { subject: 'alice', tenantId: 'acme', mfa: false };

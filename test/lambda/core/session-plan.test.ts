@@ -33,6 +33,27 @@ describe('planSession', () => {
     expect(plan).not.toHaveProperty('externalId');
   });
 
+  it('knows no revocation time for a tenant without revocations', () => {
+    expect(plan).not.toHaveProperty('notBeforeMs');
+  });
+
+  it("takes the latest revocation that covers the caller: the tenant's, or its own source identity's", () => {
+    const revoked = {
+      ...ACME,
+      revocations: [
+        { beforeMs: 1_000 },
+        { beforeMs: 3_000, sourceIdentity: 'alice' },
+        { beforeMs: 9_000, sourceIdentity: 'bob' },
+      ],
+    };
+    const p = planSession(
+      { principal: ALICE, tenant: revoked, requestId: 'r', defaultRoleArn: ROLE },
+      authorize(revoked, {}, ['eu-west-1']),
+    );
+
+    expect(p.notBeforeMs).toBe(3_000);
+  });
+
   it('carries the session policy built from the authorized scope', () => {
     expect(JSON.parse(plan.policy).Statement.length).toBeGreaterThan(0);
     expect(plan.policy).toContain('tenants/acme/*');

@@ -18,6 +18,44 @@ describe('parseTenantRecord', () => {
     expect(parseTenantRecord(RECORD, 'acme', RULES)).toEqual(ACME);
   });
 
+  it('reads revocations as instants, tenant-wide or for one source identity', () => {
+    const record = {
+      ...RECORD,
+      revocations: [
+        { before: '2026-12-01T12:00:00Z' },
+        { before: '2026-12-01T12:30:00Z', sourceIdentity: 'alice' },
+      ],
+    };
+
+    expect(parseTenantRecord(record, 'acme', RULES).revocations).toEqual([
+      { beforeMs: Date.parse('2026-12-01T12:00:00Z') },
+      { beforeMs: Date.parse('2026-12-01T12:30:00Z'), sourceIdentity: 'alice' },
+    ]);
+  });
+
+  it.each([
+    ['a time with milliseconds', [{ before: '2026-12-01T12:00:00.000Z' }], /revocations\.0\.before/],
+    [
+      'a time that does not exist',
+      [{ before: '2026-13-45T12:00:00Z' }],
+      /revocations\.0\.before: must be a valid time/,
+    ],
+    [
+      'a source identity STS would refuse',
+      [{ before: '2026-12-01T12:00:00Z', sourceIdentity: 'a b' }],
+      /sourceIdentity/,
+    ],
+    [
+      'more than 100 entries',
+      Array.from({ length: 101 }, () => ({ before: '2026-12-01T12:00:00Z' })),
+      /revocations/,
+    ],
+  ])('refuses revocations with %s', (_, revocations, reason) => {
+    expect(() => parseTenantRecord({ ...RECORD, revocations }, 'acme', RULES)).toThrow(
+      expect.objectContaining({ detail: expect.stringMatching(reason) }),
+    );
+  });
+
   it('defaults the allowed regions to the home region', () => {
     const { regions: _, ...rest } = RECORD;
     expect(parseTenantRecord(rest, 'acme', RULES).regions).toEqual(['eu-west-1']);
