@@ -77,49 +77,75 @@ export function tenantRootPrefix(template: string, tenantId: string): string {
   return template.replaceAll('{tenant}', tenantId);
 }
 
+/** A record checked against the schema and the deployment's rules: the tenant, or every problem found. */
+export type TenantRecordCheck =
+  | { readonly ok: true; readonly tenant: Tenant }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
 /**
- * Validates a stored record for `expectedTenantId`; throws `TenantMisconfiguredError` with the reason in `detail`.
- * A tenant whose durations exceed the issuer's cap is rejected here, so a caller never learns it from STS.
+ * Checks a record for `expectedTenantId` by the schema and the deployment's rules, and lists every problem at once
+ * (`credvend-admin` shows them all before anything is written; the function refuses the record on the first read).
  */
-export function parseTenantRecord(item: unknown, expectedTenantId: string, rules: TenantRecordRules): Tenant {
+export function checkTenantRecord(
+  item: unknown,
+  expectedTenantId: string,
+  rules: TenantRecordRules,
+): TenantRecordCheck {
   const parsed = tenantRecordSchema.safeParse(item);
-  const fail = (detail: string): never => {
-    throw new TenantMisconfiguredError(
-      "This tenant's configuration is invalid; the platform team has to correct it.",
-      { detail: `tenant ${expectedTenantId}: ${detail}` },
-    );
-  };
   if (!parsed.success) {
-    return fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   }
   const r = parsed.data;
-  if (r.tenantId !== expectedTenantId) fail(`record is for tenant ${r.tenantId}`);
+  const problems: string[] = [];
+  if (r.tenantId !== expectedTenantId) problems.push(`record is for tenant ${r.tenantId}`);
   if (r.maxDurationSeconds > rules.maxSessionSeconds) {
-    fail(
+    problems.push(
       `maxDurationSeconds ${r.maxDurationSeconds} exceeds the issuer's cap of ${rules.maxSessionSeconds} s (STS role chaining)`,
     );
   }
   const root = tenantRootPrefix(rules.prefixTemplate, r.tenantId);
-  for (const g of r.grants) {
+  r.grants.forEach((g, index) => {
     if (!rules.dataBuckets.includes(g.bucket))
-      fail(`grant bucket ${g.bucket} is not a data bucket of this deployment`);
-    if (!g.prefix.startsWith(root)) fail(`grant prefix ${g.prefix} is outside the tenant root ${root}`);
-  }
+      problems.push(
+        `grants.${index}.bucket: grant bucket ${g.bucket} is not a data bucket of this deployment`,
+      );
+    if (!g.prefix.startsWith(root))
+      problems.push(`grants.${index}.prefix: grant prefix ${g.prefix} is outside the tenant root ${root}`);
+  });
   const regions = r.regions ?? [r.region];
-  if (!regions.includes(r.region)) fail(`home region ${r.region} is not in regions`);
+  if (!regions.includes(r.region)) problems.push(`region: home region ${r.region} is not in regions`);
+  if (problems.length > 0) return { ok: false, problems };
   return {
-    tenantId: r.tenantId,
-    status: r.status,
-    grants: r.grants.map((g) => ({ bucket: g.bucket, prefix: g.prefix, access: [...new Set(g.access)] })),
-    defaultDurationSeconds: r.defaultDurationSeconds,
-    maxDurationSeconds: r.maxDurationSeconds,
-    region: r.region,
-    regions,
-    ...(r.roleArn === undefined ? {} : { roleArn: r.roleArn }),
-    ...(r.externalId === undefined ? {} : { externalId: r.externalId }),
-    revocations: (r.revocations ?? []).map((entry) => ({
-      beforeMs: Date.parse(entry.before),
-      ...(entry.sourceIdentity === undefined ? {} : { sourceIdentity: entry.sourceIdentity }),
-    })),
+    ok: true,
+    tenant: {
+      tenantId: r.tenantId,
+      status: r.status,
+      grants: r.grants.map((g) => ({ bucket: g.bucket, prefix: g.prefix, access: [...new Set(g.access)] })),
+      defaultDurationSeconds: r.defaultDurationSeconds,
+      maxDurationSeconds: r.maxDurationSeconds,
+      region: r.region,
+      regions,
+      ...(r.roleArn === undefined ? {} : { roleArn: r.roleArn }),
+      ...(r.externalId === undefined ? {} : { externalId: r.externalId }),
+      revocations: (r.revocations ?? []).map((entry) => ({
+        beforeMs: Date.parse(entry.before),
+        ...(entry.sourceIdentity === undefined ? {} : { sourceIdentity: entry.sourceIdentity }),
+      })),
+    },
   };
+}
+
+/**
+ * Validates a stored record for `expectedTenantId`; throws `TenantMisconfiguredError` with every reason in `detail`.
+ * A tenant whose durations exceed the issuer's cap is rejected here, so a caller never learns it from STS.
+ */
+export function parseTenantRecord(item: unknown, expectedTenantId: string, rules: TenantRecordRules): Tenant {
+  const check = checkTenantRecord(item, expectedTenantId, rules);
+  if (check.ok) return check.tenant;
+  throw new TenantMisconfiguredError(
+    "This tenant's configuration is invalid; the platform team has to correct it.",
+    {
+      detail: `tenant ${expectedTenantId}: ${check.problems.join('; ')}`,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { TenantMisconfiguredError } from '../../../lambda/core/errors';
-import { parseTenantRecord } from '../../../lambda/core/tenant-record';
+import { checkTenantRecord, parseTenantRecord } from '../../../lambda/core/tenant-record';
 import { ACME, RULES } from './fixtures';
 
 const RECORD = {
@@ -54,6 +54,30 @@ describe('parseTenantRecord', () => {
     expect(() => parseTenantRecord({ ...RECORD, revocations }, 'acme', RULES)).toThrow(
       expect.objectContaining({ detail: expect.stringMatching(reason) }),
     );
+  });
+
+  it('lists every problem of a record at once', () => {
+    const check = checkTenantRecord(
+      {
+        ...RECORD,
+        maxDurationSeconds: 7200,
+        grants: [
+          { bucket: 'elsewhere', prefix: 'tenants/acme/', access: ['read'] },
+          { bucket: 'credvend-data', prefix: 'tenants/globex/', access: ['read'] },
+        ],
+      },
+      'acme',
+      RULES,
+    );
+
+    expect(check).toEqual({
+      ok: false,
+      problems: [
+        "maxDurationSeconds 7200 exceeds the issuer's cap of 3600 s (STS role chaining)",
+        'grants.0.bucket: grant bucket elsewhere is not a data bucket of this deployment',
+        'grants.1.prefix: grant prefix tenants/globex/ is outside the tenant root tenants/acme/',
+      ],
+    });
   });
 
   it('defaults the allowed regions to the home region', () => {
