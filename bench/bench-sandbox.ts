@@ -34,7 +34,7 @@ export interface BenchSandbox {
 export async function startBenchSandbox(env: Record<string, string> = {}): Promise<BenchSandbox> {
   const keyDir = mkdtempSync(join(tmpdir(), 'credvend-bench-'));
   const sandbox = await startSandbox({
-    ports: { api: 0, sts: 0, dynamodb: 0, issuer: 0, s3: 0 },
+    ports: { api: 0, sts: 0, dynamodb: 0, issuer: 0, s3: 0, iam: 0 },
     devKeyFile: join(keyDir, 'key.pem'),
     audit: SILENT,
     env,

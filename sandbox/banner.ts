@@ -1,6 +1,6 @@
 /** The start-up banner: every part with its URL, then a token, a curl vend and an AWS CLI call, ready to paste. */
 import { relative, sep } from 'node:path';
-import { LOCAL_TENANT_ROLE_ARN } from './account/local-account';
+import { LOCAL_TENANT_ROLE_ARN, OPERATOR_USER_NAME, TENANT_ROLE_NAME } from './account/local-account';
 import { DEFAULT_DEV_KEY_FILE } from './dev-issuer/signing-key';
 import type { AwsSandbox, LocalSandbox } from './sandbox';
 import { DEFAULT_ISSUER_URL, SANDBOX_PARTS } from './settings';
@@ -27,6 +27,10 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
         SANDBOX_PARTS.s3.label,
         `${sandbox.s3Url}   (path-style; bucket ${LOCAL_DATA_BUCKET}, ${sandbox.s3.store.describe()})`,
       ],
+      [
+        SANDBOX_PARTS.iam.label,
+        `${sandbox.iamUrl}   (role policies of ${TENANT_ROLE_NAME}, for the IAM user ${OPERATOR_USER_NAME})`,
+      ],
     );
   } else {
     rows.push(
@@ -52,7 +56,7 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
   const width = Math.max(...rows.map(([label]) => label.length)) + 3;
   const lines = [
     sandbox.target === 'local'
-      ? 'credvend sandbox: the API and offline stand-ins for STS, S3, DynamoDB and an identity provider, on loopback only.'
+      ? 'credvend sandbox: the API and offline stand-ins for STS, S3, IAM, DynamoDB and an identity provider, on loopback only.'
       : 'credvend sandbox: the local API against AWS STS and DynamoDB.',
     '',
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),

@@ -1,8 +1,8 @@
 /**
  * `startSandbox`: the whole API on loopback, offline — the same composition root as the Lambda (`composeApp`)
- * configured through the same environment contract (`loadConfig`), against an STS emulator, dynalite with the demo
- * tenants, and a dev OIDC issuer. `startAwsSandbox` runs the same local API against real STS and DynamoDB.
- * Usable in-process (tests, benchmarks) and by `npm start`.
+ * configured through the same environment contract (`loadConfig`), against one emulated account behind STS, S3 and
+ * IAM fronts, dynalite with the demo tenants, and a dev OIDC issuer. `startAwsSandbox` runs the same local API against
+ * real STS and DynamoDB. Usable in-process (tests, benchmarks) and by `npm start`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -15,11 +15,13 @@ import {
   createLocalAccount,
   LOCAL_PREFIX_TEMPLATE,
   LOCAL_TENANT_ROLE_ARN,
+  operatorCredentials as newOperatorCredentials,
   vendFunctionCredentials,
 } from './account/local-account';
 import { DEV_AUDIENCE } from './dev-issuer/dev-token';
 import { type DevIssuer, startDevIssuer } from './dev-issuer/server';
 import { devKeyFileFrom, loadOrCreateDevKey } from './dev-issuer/signing-key';
+import { type IamEmulator, startIamEmulator } from './iam/server';
 import { startLocalApi } from './local-api/server';
 import { asPortError, LOOPBACK_HOST } from './net/loopback-server';
 import { createObjectStore } from './s3/object-store';
@@ -109,13 +111,21 @@ export interface LocalSandbox extends SandboxBase {
   /** The S3 emulator's endpoint (path-style addressing). */
   readonly s3Url: string;
   readonly s3: S3Emulator;
-  /** The one emulated account behind STS and S3: roles and their policies, credentials, sessions. */
+  /** The IAM emulator's endpoint: the role-policy calls of `credvend-admin` (signed for `iam`, any region). */
+  readonly iamUrl: string;
+  readonly iam: IamEmulator;
+  /** The one emulated account behind STS, S3 and IAM: roles and their policies, credentials, sessions. */
   readonly account: EmulatedAccount;
   /**
    * The vend function's own credentials (random per start) that the API signs its STS calls with: for benchmarks and
    * tests that call the emulator as the function does. Never printed.
    */
   readonly baseCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /**
+   * The operator's credentials (random per start): the IAM user `credvend-operator`, allowed exactly the role-policy
+   * calls on the tenant access role (`operatorPolicy`). Never printed.
+   */
+  readonly operatorCredentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** The local API against AWS. */
@@ -135,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const host = options.host ?? LOOPBACK_HOST;
     const port = (part: SandboxPart) => options.ports?.[part] ?? SANDBOX_PARTS[part].defaultPort;
     const baseCredentials = vendFunctionCredentials();
+    const operator = newOperatorCredentials();
 
     const dynamoDb = await parts.start('dynamodb', port('dynamodb'), () =>
       startLocalDynamoDb({ port: port('dynamodb'), host, tableName: LOCAL_TENANT_TABLE }),
@@ -142,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const account = createLocalAccount({
       dataBuckets: [LOCAL_DATA_BUCKET],
       functionCredentials: baseCredentials,
+      operatorCredentials: operator,
       ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
     });
     const emulator = await parts.start('sts', port('sts'), () =>
@@ -161,6 +173,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     await seedDemoObjects(store, LOCAL_DATA_BUCKET);
     const s3 = await parts.start('s3', port('s3'), () =>
       startS3Emulator({ account, store, port: port('s3'), host }),
+    );
+    const iam = await parts.start('iam', port('iam'), () =>
+      startIamEmulator({ account, port: port('iam'), host }),
     );
     const devKeyFile = options.devKeyFile ?? devKeyFileFrom(process.env);
     const issuer = await parts.start('issuer', port('issuer'), () =>
@@ -207,8 +222,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       emulator,
       s3Url: s3.url,
       s3,
+      iamUrl: iam.url,
+      iam,
       account,
       baseCredentials: signing,
+      operatorCredentials: {
+        accessKeyId: operator.accessKeyId,
+        secretAccessKey: operator.secretAccessKey,
+      },
       config,
       handle,
       close: parts.closer(),

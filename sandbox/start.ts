@@ -32,6 +32,7 @@ interface StartOptions {
   readonly dynamodbPort: number;
   readonly issuerPort: number;
   readonly s3Port: number;
+  readonly iamPort: number;
   readonly s3Storage: 'memory' | 'disk';
   readonly s3MaxBytes?: number;
   readonly aws?: boolean;
@@ -75,6 +76,7 @@ async function start(options: StartOptions, env: NodeJS.ProcessEnv): Promise<Loc
     dynamodb: options.dynamodbPort,
     issuer: options.issuerPort,
     s3: options.s3Port,
+    iam: options.iamPort,
   };
   if (targetOf(options, env) === 'aws') {
     try {
@@ -159,6 +161,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(portOption('dynamodb', 'port of dynalite'))
     .addOption(portOption('issuer', 'port of the dev OIDC issuer'))
     .addOption(portOption('s3', 'port of the S3 emulator'))
+    .addOption(portOption('iam', 'port of the IAM emulator'))
     .addOption(
       new Option('--s3-storage <where>', `keep S3 objects in memory or on disk under ${S3_DATA_DIR}`)
         .choices(['memory', 'disk'])

@@ -1,11 +1,12 @@
 /**
  * The one AWS account the sandbox emulates: its roles (trust and permission policies), the credentials it knows
- * (long-term ones and the sessions STS mints), and the IAM decision on every request made with them. The STS, S3
- * and (later) IAM fronts are thin protocol layers over this object; none keeps state of its own about identities.
+ * (long-term ones with their users' policies, and the sessions STS mints), and the IAM decision on every request made
+ * with them. The STS, S3 and IAM fronts are thin protocol layers over this object; none keeps state of its own about
+ * identities.
  */
 import { evaluateRequest, type IamDecision, type IamRequest } from './policy-evaluator';
 import { type Principal, parsePrincipalArn, roleArn } from './principals';
-import { type MintedCredentials, SessionStore, type StoredSession } from './sessions';
+import { isoSeconds, type MintedCredentials, SessionStore, type StoredSession } from './sessions';
 import type { BaseCredentials, EmulatedRole, PolicyJson } from './types';
 
 /** Long-term credentials with their principal already parsed. */
@@ -53,8 +54,12 @@ export class EmulatedAccount {
   readonly roles: ReadonlyMap<string, EmulatedRole>;
   /** Long-term credentials by access key id. */
   readonly baseCredentials: ReadonlyMap<string, KnownCredentials>;
+  /** When the account, and with it each of its roles, came to be (IAM's `CreateDate`), ISO 8601 to the second. */
+  readonly createdAt: string;
   /** Each role's inline permission policies, by role name then policy name. */
   private readonly rolePolicies = new Map<string, Map<string, PolicyJson>>();
+  /** Each IAM user's inline policies, by user ARN then policy name. */
+  private readonly userPolicies: ReadonlyMap<string, ReadonlyMap<string, PolicyJson>>;
 
   constructor(options: AccountOptions) {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -69,6 +74,8 @@ export class EmulatedAccount {
     this.sessions = new SessionStore(maxSessions, this.now, options.onSessionMinted);
     this.roles = buildRoles(options.roles, this.accountId);
     this.baseCredentials = buildBaseCredentials(options.baseCredentials);
+    this.userPolicies = buildUserPolicies(options.baseCredentials);
+    this.createdAt = isoSeconds(this.now());
     for (const role of options.roles) {
       this.rolePolicies.set(role.roleName, new Map(Object.entries(role.policies ?? {})));
     }
@@ -79,6 +86,11 @@ export class EmulatedAccount {
     return roleArn(this.accountId, roleName);
   }
 
+  /** The role named `roleName`, or undefined when the account has none of that name. */
+  role(roleName: string): EmulatedRole | undefined {
+    return this.roles.get(this.roleArn(roleName));
+  }
+
   /** Adds or replaces an inline policy of a role (IAM `PutRolePolicy`); it applies to live sessions at once. */
   putRolePolicy(roleName: string, policyName: string, document: PolicyJson): void {
     this.policiesOf(roleName).set(policyName, document);
@@ -87,6 +99,11 @@ export class EmulatedAccount {
   /** Removes an inline policy of a role (IAM `DeleteRolePolicy`); false when the role had no such policy. */
   deleteRolePolicy(roleName: string, policyName: string): boolean {
     return this.policiesOf(roleName).delete(policyName);
+  }
+
+  /** One inline policy of a role (IAM `GetRolePolicy`), or undefined when the role has none of that name. */
+  getRolePolicy(roleName: string, policyName: string): PolicyJson | undefined {
+    return this.policiesOf(roleName).get(policyName);
   }
 
   /** A role's inline policies by name, as they stand now. */
@@ -148,9 +165,15 @@ export class EmulatedAccount {
   }
 
   private identityPoliciesOf(caller: Principal): PolicyJson[] {
-    // Only roles carry policies in this account; users and root of the emulation are given none.
-    if (caller.kind !== 'assumed-role') return [];
-    return [...(this.rolePolicies.get(caller.roleName)?.values() ?? [])];
+    switch (caller.kind) {
+      case 'assumed-role':
+        return [...(this.rolePolicies.get(caller.roleName)?.values() ?? [])];
+      case 'user':
+        return [...(this.userPolicies.get(caller.arn)?.values() ?? [])];
+      case 'root':
+        // The emulation gives root no policies: it may do nothing (AWS's root may do almost anything).
+        return [];
+    }
   }
 
   private policiesOf(roleName: string): Map<string, PolicyJson> {
@@ -196,6 +219,29 @@ function buildRoles(roles: readonly EmulatedRole[], accountId: string): Readonly
     byArn.set(arn, role);
   }
   return byArn;
+}
+
+function buildUserPolicies(
+  credentials: readonly BaseCredentials[],
+): ReadonlyMap<string, ReadonlyMap<string, PolicyJson>> {
+  const byUser = new Map<string, Map<string, PolicyJson>>();
+  for (const entry of credentials) {
+    if (entry.policies === undefined) continue;
+    if (parsePrincipalArn(entry.principalArn)?.kind !== 'user') {
+      throw new Error(
+        `emulated account: only IAM users carry policies in base credentials, not '${entry.principalArn}'`,
+      );
+    }
+    const policies = byUser.get(entry.principalArn) ?? new Map<string, PolicyJson>();
+    for (const [name, policy] of Object.entries(entry.policies)) {
+      if (policies.has(name)) {
+        throw new Error(`emulated account: user '${entry.principalArn}' has two policies named '${name}'`);
+      }
+      policies.set(name, policy);
+    }
+    byUser.set(entry.principalArn, policies);
+  }
+  return byUser;
 }
 
 function buildBaseCredentials(

@@ -1,14 +1,15 @@
 /**
  * The AWS account the sandbox emulates: the tenant access role with the trust and permission policies the stack
- * deploys, and the vend function's own principal whose credentials the local API signs with, so that every vend is
- * role chaining exactly as it is from Lambda.
+ * deploys, the vend function's own principal whose credentials the local API signs with (so that every vend is role
+ * chaining exactly as it is from Lambda), and the operator, an IAM user allowed exactly the role-policy calls that
+ * `credvend-admin` makes on the tenant access role.
  */
 import { randomBytes } from 'node:crypto';
 import { TENANT_TAG_KEY } from '../../lambda/core/session-plan';
 import { DEFAULT_PREFIX_TEMPLATE, tenantAccessPolicy } from '../../lib/policies/tenant-access-policy';
 import { EmulatedAccount } from './account';
 import type { MintedCredentials } from './sessions';
-import type { BaseCredentials, EmulatedRole } from './types';
+import type { BaseCredentials, EmulatedRole, PolicyJson } from './types';
 
 /** The emulated account id (the documentation account of the AWS examples is 123456789012; all zeros is "local"). */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -48,25 +49,76 @@ export function tenantAccessRole(dataBuckets: readonly string[]): EmulatedRole {
   };
 }
 
+/** The IAM user that operates the sandbox's tenants (`credvend-admin --local` signs its IAM calls as it). */
+export const OPERATOR_USER_NAME = 'credvend-operator';
+export const OPERATOR_PRINCIPAL_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${OPERATOR_USER_NAME}`;
+/** The name of the operator's policy. */
+export const OPERATOR_POLICY_NAME = 'CredvendOperator';
+/** What an operator does to the tenant access role: read it, and read and change its inline policies (revocation). */
+export const OPERATOR_ROLE_ACTIONS = [
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:ListRolePolicies',
+] as const;
+
+/**
+ * The operator's IAM permissions: exactly `OPERATOR_ROLE_ACTIONS` on the tenant access role `tenantRoleArn`, nothing
+ * on any other role. The stack's operator policy must grant the same on its role (a test compares the two).
+ */
+export function operatorPolicy(tenantRoleArn: string): PolicyJson {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TenantAccessRolePolicies',
+        Effect: 'Allow',
+        Action: [...OPERATOR_ROLE_ACTIONS],
+        Resource: tenantRoleArn,
+      },
+    ],
+  };
+}
+
 /** Fresh credentials for the vend function's principal: random per start, known only to this process. */
 export function vendFunctionCredentials(): BaseCredentials {
+  return { ...randomLongTermKey(), principalArn: VEND_FUNCTION_PRINCIPAL_ARN };
+}
+
+/** Fresh credentials for the operator, with its policy: random per start, known only to this process. */
+export function operatorCredentials(): BaseCredentials {
+  return {
+    ...randomLongTermKey(),
+    principalArn: OPERATOR_PRINCIPAL_ARN,
+    policies: { [OPERATOR_POLICY_NAME]: operatorPolicy(LOCAL_TENANT_ROLE_ARN) },
+  };
+}
+
+function randomLongTermKey(): { accessKeyId: string; secretAccessKey: string } {
   return {
     // AKIA + 16: the shape of a long-term key id, so the emulator never mistakes it for one of its ASIA sessions.
     accessKeyId: `AKIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`,
     secretAccessKey: randomBytes(30).toString('base64'),
-    principalArn: VEND_FUNCTION_PRINCIPAL_ARN,
   };
 }
 
-/** The sandbox's account: the tenant access role over `dataBuckets`, and the vend function's credentials. */
+/**
+ * The sandbox's account: the tenant access role over `dataBuckets`, the vend function's credentials, and the
+ * operator's when given.
+ */
 export function createLocalAccount(options: {
   readonly dataBuckets: readonly string[];
   readonly functionCredentials: BaseCredentials;
+  readonly operatorCredentials?: BaseCredentials;
   readonly onSessionMinted?: (credentials: MintedCredentials) => void;
 }): EmulatedAccount {
   return new EmulatedAccount({
     accountId: LOCAL_ACCOUNT_ID,
-    baseCredentials: [options.functionCredentials],
+    baseCredentials: [
+      options.functionCredentials,
+      ...(options.operatorCredentials === undefined ? [] : [options.operatorCredentials]),
+    ],
     roles: [tenantAccessRole(options.dataBuckets)],
     ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
   });

@@ -45,6 +45,12 @@ export interface BaseCredentials {
    * execution-role session: AssumeRole from it is role chaining) or `arn:aws:iam::000000000000:user/dev`.
    */
   readonly principalArn: string;
+  /**
+   * The inline identity policies of the IAM user `principalArn` names, by policy name: what the user may do (e.g.
+   * the sandbox operator's `iam:PutRolePolicy` on the tenant access role). Only IAM users carry policies here; a
+   * user given several access keys has the policies of all of its entries. @default none: the user may do nothing
+   */
+  readonly policies?: Readonly<Record<string, PolicyJson>>;
 }
 
 /** The credentials of an issued session. */

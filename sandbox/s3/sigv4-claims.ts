@@ -2,7 +2,7 @@
  * What an S3 request claims about its SigV4 signature, read from the `Authorization` header or the presigned
  * query parameters and checked for form, time and scope in S3's order, before anything is verified.
  */
-import { parseAmzDate } from '../sts-emulator/sigv4';
+import { parseAmzDate } from '../query-protocol/sigv4';
 import { parseDeclaredTrailers, parseDecodedContentLength } from './aws-chunked';
 import {
   accessDenied,

@@ -1,12 +1,12 @@
 /** Injected latency and faults: throttling, 5xx and hangs, by rate or deterministically (`failNext`). */
 import { randomInt } from 'node:crypto';
-import { internalFailure, type StsError, serviceUnavailable, throttling } from './errors';
+import { internalFailure, type QueryError, serviceUnavailable, throttling } from '../query-protocol/errors';
 import type { FaultCode, FaultConfig } from './types';
 
 /** What to do with one request. */
 export type FaultDecision =
   | { readonly kind: 'none' }
-  | { readonly kind: 'error'; readonly error: StsError }
+  | { readonly kind: 'error'; readonly error: QueryError }
   | { readonly kind: 'hang' };
 
 const NONE: FaultDecision = { kind: 'none' };

@@ -5,12 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBoundedBody } from '../net/request-body';
+import {
+  isServiceRequest,
+  receiveQueryRequest,
+  sendNotFound,
+  sendQueryReply,
+  splitTarget,
+} from '../query-protocol/http';
+import { type QueryReply, runQueryRequest } from '../query-protocol/request';
+import { renderError } from '../query-protocol/xml';
 import { FaultInjector } from './faults';
 import { INSPECT_PREFIX, serveInspect } from './inspect-endpoint';
-import { renderError } from './query-protocol';
 import { accountOf, buildContext } from './setup';
-import { decodeStsRequest, runStsRequest, type StsReply } from './sts-request';
+import { STS_SERVICE } from './sts-request';
 import type { StsCallRecord, StsEmulator, StsEmulatorOptions } from './types';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -37,30 +44,12 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       timers.add(timer);
     });
 
-  const send = (response: ServerResponse, reply: StsReply) => {
-    response.writeHead(reply.status, {
-      'content-type': 'text/xml',
-      'x-amzn-requestid': reply.requestId,
-      // The emulator's own clock: the SDK corrects its clock skew from this header, as it does against AWS.
-      date: new Date(now()).toUTCString(),
-    });
-    response.end(reply.body);
-  };
-
   const serveSts = async (request: IncomingMessage, response: ServerResponse, query: string) => {
-    const body = await readBoundedBody(request, maxBodyBytes);
-    if (body === undefined) {
-      // As AWS: 413 with an empty body once the request exceeds the size limit.
-      response.writeHead(413, { connection: 'close', date: new Date(now()).toUTCString() }).end();
+    const sts = await receiveQueryRequest(request, response, query, { maxBodyBytes, nowMs: now });
+    if (sts === undefined) {
       calls.push({ action: '', status: 413 });
       return;
     }
-    const sts = decodeStsRequest({
-      method: request.method ?? '',
-      query,
-      rawHeaders: request.rawHeaders,
-      body,
-    });
     const record = (status: number) => {
       calls.push({
         action: sts.action,
@@ -76,28 +65,29 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       record(0);
       return; // Never answered; close() destroys the socket.
     }
-    let reply: StsReply;
+    let reply: QueryReply;
     if (fault.kind === 'error') {
       const requestId = randomUUID();
-      reply = { status: fault.error.status, requestId, body: renderError(fault.error, requestId) };
+      reply = {
+        status: fault.error.status,
+        requestId,
+        body: renderError(fault.error, requestId, STS_SERVICE.namespace),
+      };
     } else {
-      reply = await runStsRequest(sts, context);
+      reply = await runQueryRequest(sts, STS_SERVICE, context);
     }
-    send(response, reply);
+    sendQueryReply(response, reply, now());
     record(reply.status);
   };
 
   const server = createServer((request, response) => {
-    const url = request.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    const { path, query } = splitTarget(request.url ?? '/');
     if (path.startsWith(INSPECT_PREFIX)) {
       serveInspect(request, response, sessions);
       return;
     }
-    if (path !== '/' || (request.method !== 'GET' && request.method !== 'POST')) {
-      response.writeHead(404, { 'content-type': 'text/xml' }).end('<UnknownOperationException/>');
+    if (!isServiceRequest(request, path)) {
+      sendNotFound(response);
       return;
     }
     serveSts(request, response, query).catch((error: unknown) => {

@@ -5,7 +5,7 @@
  */
 
 import { trustPrincipalMatches } from '../account/principals';
-import type { Caller } from './authenticate';
+import type { Caller } from '../query-protocol/authenticate';
 import { accessDenied } from './errors';
 import type { EmulatedRole, SessionTag } from './types';
 

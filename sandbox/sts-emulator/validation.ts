@@ -1,16 +1,7 @@
-/**
- * Request parameters against the STS API model's constraints, reported like AWS: "N validation error(s)
- * detected: Value '…' at 'member' failed to satisfy constraint: …". Lengths count Unicode code points.
- */
-import { malformedInput, validationError } from './errors';
-import { memberList, memberStructList, type QueryParams } from './query-protocol';
+/** STS's request parameters against the STS API model's constraints (AssumeRole, GetSessionToken). */
+import { Constraints, type Pattern, POLICY_DOCUMENT, parseInteger } from '../query-protocol/constraints';
+import { memberList, memberStructList, type QueryParams } from '../query-protocol/form';
 import type { SessionTag } from './types';
-
-interface Pattern {
-  readonly test: RegExp;
-  /** The pattern as AWS prints it in the message. */
-  readonly display: string;
-}
 
 // Without the `u` flag, astral characters are surrogate pairs and fall outside these classes; STS rejects them too.
 const ARN: Pattern = {
@@ -18,10 +9,6 @@ const ARN: Pattern = {
   display: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
 };
 const SESSION_NAME: Pattern = { test: /^[\w+=,.@-]*$/, display: '[\\w+=,.@-]*' };
-const POLICY: Pattern = {
-  test: /^[\t\n\r\u0020-\u00FF]+$/,
-  display: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-};
 const EXTERNAL_ID: Pattern = { test: /^[\w+=,.@:/-]*$/, display: '[\\w+=,.@:\\/-]*' };
 const TAG_KEY: Pattern = {
   test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
@@ -33,74 +20,6 @@ const TAG_VALUE: Pattern = {
 };
 const SERIAL_NUMBER: Pattern = { test: /^[\w+=/:,.@-]*$/, display: '[\\w+=/:,.@-]*' };
 const TOKEN_CODE: Pattern = { test: /^\d*$/, display: '[\\d]*' };
-
-/** Collects constraint violations, then throws one `ValidationError` naming all of them. */
-export class Constraints {
-  private readonly violations: string[] = [];
-
-  /** Checks a string member; `required` members may not be absent. */
-  string(
-    member: string,
-    value: string | undefined,
-    rule: { min: number; max: number; pattern?: Pattern; required?: boolean },
-  ): void {
-    if (value === undefined) {
-      if (rule.required)
-        this.violations.push(
-          `Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-        );
-      return;
-    }
-    const length = [...value].length;
-    if (rule.pattern !== undefined && !rule.pattern.test.test(value)) {
-      this.fail(member, value, `Member must satisfy regular expression pattern: ${rule.pattern.display}`);
-    }
-    if (length < rule.min)
-      this.fail(member, value, `Member must have length greater than or equal to ${rule.min}`);
-    if (length > rule.max)
-      this.fail(member, value, `Member must have length less than or equal to ${rule.max}`);
-  }
-
-  /** Checks an integer member's range. */
-  range(member: string, value: number | undefined, min: number, max: number): void {
-    if (value === undefined) return;
-    if (value < min)
-      this.fail(member, String(value), `Member must have value greater than or equal to ${min}`);
-    if (value > max) this.fail(member, String(value), `Member must have value less than or equal to ${max}`);
-  }
-
-  /** Checks a list member's size. */
-  listSize(member: string, items: readonly string[], max: number): void {
-    if (items.length > max) {
-      this.fail(member, `[${items.join(', ')}]`, `Member must have length less than or equal to ${max}`);
-    }
-  }
-
-  throwIfAny(): void {
-    const n = this.violations.length;
-    if (n === 0) return;
-    throw validationError(
-      `${n} validation error${n === 1 ? '' : 's'} detected: ${this.violations.join('; ')}`,
-    );
-  }
-
-  private fail(member: string, value: string, constraint: string): void {
-    this.violations.push(`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
-  }
-}
-
-/**
- * Parses an integer member like STS: signed 32-bit decimal (`+900` and `0900` are 900); anything else is
- * `MalformedInput` (without a message, except for an empty value).
- */
-export function parseInteger(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (raw === '') throw malformedInput('missing value for decimal type');
-  if (!/^[+-]?\d+$/.test(raw)) throw malformedInput();
-  const value = Number(raw);
-  if (value < -(2 ** 31) || value > 2 ** 31 - 1) throw malformedInput();
-  return value;
-}
 
 /** The parameters of AssumeRole, checked against the API model. */
 export interface AssumeRoleInput {
@@ -158,7 +77,7 @@ export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
       required: true,
     });
   });
-  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY });
+  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY_DOCUMENT });
   check.range('durationSeconds', durationSeconds, 900, 43200);
   check.listSize(
     'tags',

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mintDevToken } from '../../sandbox/dev-issuer/dev-token';
 import type { JwtFields } from '../../sandbox/dev-issuer/jws';
@@ -22,6 +23,7 @@ export const FREE_PORTS: Readonly<Record<SandboxPart, number>> = {
   dynamodb: 0,
   issuer: 0,
   s3: 0,
+  iam: 0,
 };
 
 /** A fresh temporary directory and the key file path inside it (the file itself is created on first use). */
@@ -63,6 +65,9 @@ export function useSandbox(options: Omit<SandboxOptions, 'ports' | 'devKeyFile'>
           );
       },
     });
+    // The sandbox's own long-term secrets must never be logged either.
+    registerSecret(sandbox.baseCredentials.secretAccessKey);
+    registerSecret(sandbox.operatorCredentials.secretAccessKey);
   });
   afterEach(() => {
     const problems = offContract.splice(0);
@@ -151,6 +156,21 @@ export async function vendCredentials(
 /** An S3 client on the sandbox's S3 front (path-style, as the README says), with `credentials`. */
 export function sandboxS3Client(sandbox: LocalSandbox, credentials: VendedCredentials): S3Client {
   return new S3Client({ region: 'eu-west-1', endpoint: sandbox.s3Url, forcePathStyle: true, credentials });
+}
+
+/**
+ * An IAM client on the sandbox's IAM front as `credvend-admin --local` builds one: signed for us-east-1 (IAM is
+ * global), no retries (a refusal is asserted at once), as the operator unless other credentials are given.
+ */
+export function sandboxIamClient(
+  sandbox: LocalSandbox,
+  credentials: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  } = sandbox.operatorCredentials,
+): IAMClient {
+  return new IAMClient({ region: 'us-east-1', endpoint: sandbox.iamUrl, credentials, maxAttempts: 1 });
 }
 
 /** Registers the secret fields of any credentials body (credvend, container or credential_process format). */

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('startSandbox', () => {
-  it.each<SandboxPart>(['api', 'sts', 'dynamodb', 'issuer', 's3'])(
+  it.each<SandboxPart>(['api', 'sts', 'dynamodb', 'issuer', 's3', 'iam'])(
     'reports a busy %s port as PortUnavailableError naming the part, after stopping what had started',
     async (part) => {
       const error = await failureOf(
@@ -53,6 +53,7 @@ describe('startSandbox', () => {
       sandbox.dynamoDbUrl,
       sandbox.issuerUrl,
       sandbox.s3Url,
+      sandbox.iamUrl,
     ]) {
       await expect(fetch(url)).rejects.toThrow();
     }

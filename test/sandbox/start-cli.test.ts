@@ -13,6 +13,7 @@ const ENV = {
   CREDVEND_DYNAMODB_PORT: '0',
   CREDVEND_ISSUER_PORT: '0',
   CREDVEND_S3_PORT: '0',
+  CREDVEND_IAM_PORT: '0',
   CREDVEND_TARGET: 'local',
   CREDVEND_DEV_KEY_FILE: key.file,
 };
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('prints the banner (the API first, then the STS emulator, DynamoDB, S3), serves /health, and exits 0 on Ctrl-C', async () => {
+  it('prints the banner (the API first, then the STS emulator, DynamoDB, S3, IAM), serves /health, and exits 0 on Ctrl-C', async () => {
     const child = spawnScript('start', [], ENV);
     await child.waitForStdout(BANNER_END);
 
@@ -36,7 +37,8 @@ describe('npm start', () => {
     expect(parts[1]).toMatch(/^ {2}STS emulator +http:\/\/127\.0\.0\.1:\d+ /);
     expect(parts[2]).toMatch(/^ {2}DynamoDB +http:\/\/127\.0\.0\.1:\d+ /);
     expect(parts[3]).toMatch(/^ {2}S3 emulator +http:\/\/127\.0\.0\.1:\d+ /);
-    expect(parts[4]).toMatch(/^ {2}dev OIDC issuer +http:\/\/127\.0\.0\.1:\d+ /);
+    expect(parts[4]).toMatch(/^ {2}IAM emulator +http:\/\/127\.0\.0\.1:\d+ /);
+    expect(parts[5]).toMatch(/^ {2}dev OIDC issuer +http:\/\/127\.0\.0\.1:\d+ /);
     const apiUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(parts[0] ?? '')?.[0];
     const stsUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(parts[1] ?? '')?.[0];
     expect(child.stdout()).toContain(
@@ -68,6 +70,8 @@ describe('npm start', () => {
       '--issuer-port',
       '0',
       '--s3-port',
+      '0',
+      '--iam-port',
       '0',
     ];
     const child = spawnScript('start', flags, { CREDVEND_TARGET: 'local', CREDVEND_DEV_KEY_FILE: key.file });

@@ -1,8 +1,6 @@
-/** What every STS action may consult, and the table from `Action` names to their implementations. */
-
+/** What every STS action may consult, the real actions it refuses, and the `<Credentials>` element of new sessions. */
 import { isoSeconds, type MintedCredentials, type SessionStore } from '../../account/sessions';
-import type { Caller } from '../authenticate';
-import type { QueryParams, XmlNode } from '../query-protocol';
+import type { XmlNode } from '../../query-protocol/xml';
 import type { EmulatedRole } from '../types';
 
 /** The emulator's state, as the actions see it. */
@@ -13,9 +11,6 @@ export interface ActionContext {
   readonly roles: ReadonlyMap<string, EmulatedRole>;
   readonly sessions: SessionStore;
 }
-
-/** An action: the content of its `<ActionResult>`, or an `StsError` thrown. */
-export type StsAction = (params: QueryParams, caller: Caller, context: ActionContext) => XmlNode[];
 
 /**
  * Real STS actions that the emulator does not implement. They are refused with a clear message rather than

@@ -3,17 +3,12 @@
  * chain), the role's trust policy, duration limits (role maximum, then the 1-hour role-chaining cap), the
  * session policy and its packed size; then a new session whose credentials the emulator will recognise.
  */
-
 import { assumedRoleArn, type Principal, uniqueId } from '../../account/principals';
-import type { Caller } from '../authenticate';
-import {
-  accessDenied,
-  accessDeniedBecause,
-  invalidParameterValue,
-  packedPolicyTooLarge,
-  validationError,
-} from '../errors';
-import { type QueryParams, textNode, type XmlNode } from '../query-protocol';
+import type { Caller } from '../../query-protocol/authenticate';
+import { accessDeniedBecause, validationError } from '../../query-protocol/errors';
+import type { QueryParams } from '../../query-protocol/form';
+import { textNode, type XmlNode } from '../../query-protocol/xml';
+import { accessDenied, invalidParameterValue, packedPolicyTooLarge } from '../errors';
 import { checkSessionPolicy, packedPolicySize } from '../session-policy';
 import { authorizeAssumeRole } from '../trust';
 import type { EmulatedRole, SessionTag } from '../types';
@@ -26,7 +21,7 @@ const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 const MAX_SESSION_TAGS = 50;
 
-/** Runs AssumeRole for `caller`; returns the `<AssumeRoleResult>` content or throws an `StsError`. */
+/** Runs AssumeRole for `caller`; returns the `<AssumeRoleResult>` content or throws a `QueryError`. */
 export function assumeRole(params: QueryParams, caller: Caller, context: ActionContext): XmlNode[] {
   const input = parseAssumeRoleInput(params);
   // Both would need state the emulator does not model; ignoring security-relevant input would be worse.

@@ -1,6 +1,7 @@
 /** GetCallerIdentity: the ARN, unique id and account of whoever signed the request; needs no permission. */
-import type { Caller } from '../authenticate';
-import type { QueryParams, XmlNode } from '../query-protocol';
+import type { Caller } from '../../query-protocol/authenticate';
+import type { QueryParams } from '../../query-protocol/form';
+import type { XmlNode } from '../../query-protocol/xml';
 import type { ActionContext } from './action-context';
 
 /**

@@ -2,9 +2,11 @@
  * GetSessionToken: temporary credentials that keep an IAM user's identity (900–129600 s, default 43200; one hour
  * at most for the account root). Session credentials may not call it.
  */
-import type { Caller } from '../authenticate';
-import { accessDeniedBecause, invalidParameterValue } from '../errors';
-import type { QueryParams, XmlNode } from '../query-protocol';
+import type { Caller } from '../../query-protocol/authenticate';
+import { accessDeniedBecause } from '../../query-protocol/errors';
+import type { QueryParams } from '../../query-protocol/form';
+import type { XmlNode } from '../../query-protocol/xml';
+import { invalidParameterValue } from '../errors';
 import { parseGetSessionTokenInput } from '../validation';
 import { type ActionContext, credentialsNode } from './action-context';
 

@@ -6,12 +6,15 @@
 
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { tenantAccessPolicy } from '../../../lib/policies/tenant-access-policy';
-import type { EmulatedAccount } from '../../../sandbox/account/account';
+import { EmulatedAccount } from '../../../sandbox/account/account';
 import {
   createLocalAccount,
   LOCAL_TENANT_ROLE_ARN,
+  OPERATOR_ROLE_ACTIONS,
+  operatorCredentials,
   TENANT_DATA_POLICY_NAME,
   TENANT_ROLE_NAME,
+  tenantAccessRole,
   vendFunctionCredentials,
 } from '../../../sandbox/account/local-account';
 import { startStsEmulator } from '../../../sandbox/sts-emulator';
@@ -20,12 +23,17 @@ import { revokeTenantSessions } from '../../support/revocation';
 
 const BUCKET = 'credvend-local-data';
 const FUNCTION = vendFunctionCredentials();
+const OPERATOR = operatorCredentials();
 let account: EmulatedAccount;
 let emulator: StsEmulator;
 let sts: STSClient;
 
 beforeAll(async () => {
-  account = createLocalAccount({ dataBuckets: [BUCKET], functionCredentials: FUNCTION });
+  account = createLocalAccount({
+    dataBuckets: [BUCKET],
+    functionCredentials: FUNCTION,
+    operatorCredentials: OPERATOR,
+  });
   emulator = await startStsEmulator({ account });
   sts = new STSClient({
     region: 'eu-west-1',
@@ -132,5 +140,58 @@ describe('EmulatedAccount', () => {
 
   it('refuses a policy change for a role it does not have', () => {
     expect(() => account.deleteRolePolicy('no-such-role', 'x')).toThrow(/no role named 'no-such-role'/);
+  });
+});
+
+describe('EmulatedAccount, for IAM users', () => {
+  const onRole = (action: string, roleName = TENANT_ROLE_NAME) => ({
+    action,
+    resource: `arn:aws:iam::000000000000:role/${roleName}`,
+  });
+
+  it('judges the operator by its own identity policy: the role-policy calls on the tenant access role, nothing else', async () => {
+    for (const action of OPERATOR_ROLE_ACTIONS) {
+      expect(await account.authorize(OPERATOR.accessKeyId, onRole(action), secure)).toBe('Allowed');
+    }
+    expect(await account.authorize(OPERATOR.accessKeyId, onRole('iam:DeleteRole'), secure)).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(await account.authorize(OPERATOR.accessKeyId, onRole('iam:PutRolePolicy', 'other'), secure)).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(await account.authorize(OPERATOR.accessKeyId, object('tenants/acme/a.txt'), secure)).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  const READ_ANYTHING = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+  } as const;
+
+  it('refuses policies on base credentials that are not an IAM user', () => {
+    expect(
+      () =>
+        new EmulatedAccount({
+          baseCredentials: [{ ...FUNCTION, policies: { ReadAnything: READ_ANYTHING } }],
+          roles: [],
+        }),
+    ).toThrow(
+      /only IAM users carry policies in base credentials, not 'arn:aws:sts::000000000000:assumed-role/,
+    );
+  });
+
+  it('gives a user with several keys the policies of all of them, and refuses two policies of one name', async () => {
+    const second = { ...OPERATOR, accessKeyId: 'AKIASECONDKEYSECOND1' };
+    const both = new EmulatedAccount({
+      baseCredentials: [OPERATOR, { ...second, policies: { ReadAnything: READ_ANYTHING } }],
+      roles: [tenantAccessRole([BUCKET])],
+    });
+
+    expect(await both.authorize(second.accessKeyId, onRole('iam:GetRole'), secure)).toBe('Allowed');
+    expect(await both.authorize(OPERATOR.accessKeyId, object('tenants/acme/a.txt'), secure)).toBe('Allowed');
+    expect(() => new EmulatedAccount({ baseCredentials: [OPERATOR, second], roles: [] })).toThrow(
+      /user 'arn:aws:iam::000000000000:user\/credvend-operator' has two policies named 'CredvendOperator'/,
+    );
   });
 });

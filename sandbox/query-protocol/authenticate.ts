@@ -1,6 +1,7 @@
 /**
- * Who sent a request: the credential checks of STS in AWS's order — credential scope, known access key, session
- * token present and bound to the key, session expiry, request-date skew, signature.
+ * Who sent a query-protocol request (STS, IAM): the credential checks in AWS's order — credential scope (region and
+ * the service's signing name), known access key, session token present and bound to the key, session expiry,
+ * request-date skew, signature.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { KnownCredentials } from '../account/account';
@@ -37,6 +38,7 @@ export interface Caller {
 
 /** What authentication consults. */
 export interface AuthenticationContext {
+  /** The region requests must be signed for (a regional endpoint); any region when undefined (a global one). */
   readonly region: string | undefined;
   readonly now: () => number;
   readonly baseCredentials: ReadonlyMap<string, KnownCredentials>;
@@ -46,16 +48,20 @@ export interface AuthenticationContext {
 /** SigV4 allows the request date to be this far from the server's clock, either way. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
-/** Authenticates a request or throws the `StsError` that STS would answer. */
+/**
+ * Authenticates a request signed for `service` (the credential scope's service: `sts`, `iam`) or throws the
+ * `QueryError` that the service would answer.
+ */
 export async function authenticate(
   request: ReceivedRequest,
   context: AuthenticationContext,
+  service: string,
 ): Promise<Caller> {
   const header = headerValue(request.rawHeaders, 'authorization');
   if (header === undefined) {
     if ('X-Amz-Signature' in request.query || 'X-Amz-Credential' in request.query) {
       throw incompleteSignature(
-        'Query-string (presigned) authentication is not supported by the STS emulator; sign the Authorization header.',
+        'Query-string (presigned) authentication is not supported by the sandbox; sign the Authorization header.',
       );
     }
     throw missingAuthenticationToken();
@@ -67,7 +73,7 @@ export async function authenticate(
     context.region !== undefined && auth.region !== context.region
       ? 'Credential should be scoped to a valid region. '
       : '',
-    auth.service !== 'sts' ? "Credential should be scoped to correct service: 'sts'. " : '',
+    auth.service !== service ? `Credential should be scoped to correct service: '${service}'. ` : '',
     auth.terminator !== 'aws4_request'
       ? `Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'. `
       : '',

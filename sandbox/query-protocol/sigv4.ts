@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { incompleteSignature, type StsError } from './errors';
+import { incompleteSignature, type QueryError } from './errors';
 
 /** The parts of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
 export interface SigV4Authorization {
@@ -22,7 +22,7 @@ export interface SigV4Authorization {
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /** Parses the header; an `IncompleteSignature` error when a part is missing or malformed. */
-export function parseAuthorization(header: string): SigV4Authorization | StsError {
+export function parseAuthorization(header: string): SigV4Authorization | QueryError {
   const trimmed = header.trim();
   if (!trimmed.startsWith(`${ALGORITHM} `)) {
     const algorithm = trimmed.split(/\s/, 1)[0] ?? '';
