@@ -10,6 +10,11 @@ import { TenantTable } from './constructs/tenant-table';
 import { type ThrottleSettings, VendApi } from './constructs/vend-api';
 import { type LogLevel, VendFunction } from './constructs/vend-function';
 
+/** How the function obtains sessions: its own role assumes the tenant access role. */
+export const SESSION_MODE = 'role-chaining';
+/** STS caps a chained session at one hour, whatever the role allows. */
+export const SESSION_MODE_MAX_SESSION_SECONDS = 3600;
+
 /** Properties of {@link CredvendStack}. */
 export interface CredvendStackProps extends StackProps {
   /**
@@ -170,6 +175,23 @@ export class CredvendStack extends Stack {
     new CfnOutput(this, 'DataBucketNames', {
       description: 'Buckets tenant grants may name (comma-separated)',
       value: this.dataBuckets.bucketNames.join(','),
+    });
+    // What credvend-admin reads to check records by the function's rules (`credvend-admin --stack NAME`).
+    new CfnOutput(this, 'TenantPrefixTemplate', {
+      description: "Each tenant's root prefix in the data buckets ({tenant} is the tenant id)",
+      value: prefixTemplate,
+    });
+    new CfnOutput(this, 'AllowedRegions', {
+      description: 'Regions credentials are issued in (comma-separated)',
+      value: allowedRegions.join(','),
+    });
+    new CfnOutput(this, 'SessionMode', {
+      description: 'How the function obtains sessions',
+      value: SESSION_MODE,
+    });
+    new CfnOutput(this, 'MaxSessionSeconds', {
+      description: 'The longest session the session mode can issue',
+      value: String(SESSION_MODE_MAX_SESSION_SECONDS),
     });
     if (this.identity.userPool && this.identity.appClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

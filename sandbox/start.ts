@@ -16,6 +16,7 @@ import {
   startSandbox,
 } from './sandbox';
 import { parsePort, SANDBOX_PARTS, type SandboxPart, type SandboxTarget, TARGET_ENV } from './settings';
+import { removeSandboxState, sandboxState, stateFileFrom, writeSandboxState } from './state-file';
 
 /** Function settings a developer may tune for the offline sandbox; the rest of the wiring is the sandbox's own. */
 export const LOCAL_TUNABLES = [
@@ -185,8 +186,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`credvend sandbox: ${describeFailure(error)}\n`);
     return 1;
   }
+  // `credvend-admin --local` finds the running sandbox (endpoints, settings, operator key) through this file.
+  const stateFile = sandbox.target === 'local' ? stateFileFrom(env) : undefined;
+  if (sandbox.target === 'local' && stateFile !== undefined)
+    writeSandboxState(stateFile, sandboxState(sandbox));
   process.stdout.write(renderBanner(sandbox));
   const signal = await stopped;
+  if (stateFile !== undefined) removeSandboxState(stateFile);
   process.stdout.write(`credvend sandbox: ${signal}, stopping\n`);
   try {
     await Promise.race([sandbox.close(), timeout(STOP_TIMEOUT_MS, 'stopping')]);

@@ -27,13 +27,11 @@ const TENANT_DATA = tenantAccessPolicy({
 function roleWith(policies: Record<string, unknown>): void {
   iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: Object.keys(policies), IsTruncated: false });
   for (const [name, document] of Object.entries(policies)) {
-    iam
-      .on(GetRolePolicyCommand, { RoleName: ROLE, PolicyName: name })
-      .resolves({
-        RoleName: ROLE,
-        PolicyName: name,
-        PolicyDocument: encodeURIComponent(JSON.stringify(document)),
-      });
+    iam.on(GetRolePolicyCommand, { RoleName: ROLE, PolicyName: name }).resolves({
+      RoleName: ROLE,
+      PolicyName: name,
+      PolicyDocument: encodeURIComponent(JSON.stringify(document)),
+    });
   }
 }
 

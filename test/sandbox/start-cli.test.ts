@@ -1,6 +1,7 @@
 /** `npm start` as a developer runs it: the banner, a working API, Ctrl-C, and a clear message for a busy port. */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { listenOnLoopback } from '../../sandbox/net/loopback-server';
 import { killAll, signalGroup, spawnScript } from './child-process';
 import { temporaryKeyFile } from './sandbox-harness';
@@ -16,6 +17,7 @@ const ENV = {
   CREDVEND_IAM_PORT: '0',
   CREDVEND_TARGET: 'local',
   CREDVEND_DEV_KEY_FILE: key.file,
+  CREDVEND_STATE_FILE: join(key.dir, 'sandbox.json'),
 };
 const BANNER_END = 'Ctrl-C stops everything.';
 
@@ -50,6 +52,9 @@ describe('npm start', () => {
     );
     expect(child.stdout()).toContain(`acme_aws sts get-caller-identity --endpoint-url ${stsUrl}\n`);
 
+    // The state file credvend-admin --local reads: this sandbox's endpoints, while it runs.
+    expect(JSON.parse(readFileSync(ENV.CREDVEND_STATE_FILE, 'utf8'))).toMatchObject({ apiUrl, stsUrl });
+
     const health = await fetch(`${apiUrl}/health`);
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
 
@@ -57,6 +62,7 @@ describe('npm start', () => {
     expect(await child.exited).toBe(0);
     expect(child.stderr()).not.toMatch(/^\s+at /m);
     await expect(fetch(`${apiUrl}/health`)).rejects.toThrow();
+    expect(existsSync(ENV.CREDVEND_STATE_FILE)).toBe(false);
   });
 
   it('takes its ports from flags too, and exits 0 on SIGTERM', async () => {
@@ -74,7 +80,11 @@ describe('npm start', () => {
       '--iam-port',
       '0',
     ];
-    const child = spawnScript('start', flags, { CREDVEND_TARGET: 'local', CREDVEND_DEV_KEY_FILE: key.file });
+    const child = spawnScript('start', flags, {
+      CREDVEND_TARGET: 'local',
+      CREDVEND_DEV_KEY_FILE: key.file,
+      CREDVEND_STATE_FILE: ENV.CREDVEND_STATE_FILE,
+    });
     await child.waitForStdout(BANNER_END);
 
     signalGroup(child, 'SIGTERM');

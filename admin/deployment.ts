@@ -1,0 +1,223 @@
+/**
+ * Where `credvend-admin` finds the deployment it manages: the tenant table, the tenant access role, and the rules a
+ * record must satisfy there (data buckets, prefix template, regions, the session cap). From explicit flags, the
+ * running sandbox's state file (`--local`), or a stack's outputs (`--stack`, see `stack-deployment.ts`); every
+ * source goes through the same checks, and every problem is listed at once.
+ */
+import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../lambda/adapters/sts-credential-issuer';
+import type { TenantRecordRules } from '../lambda/core/tenant-record';
+import { BUCKET_PATTERN, REGION_PATTERN } from '../lambda/core/tenant-record';
+import { DEFAULT_PREFIX_TEMPLATE } from '../lib/policies/tenant-access-policy';
+import { readSandboxState, type SandboxState, SandboxStateError } from '../sandbox/state-file';
+import { InvalidDeploymentError, SandboxNotRunningError } from './errors';
+
+/** How the admin tool's AWS clients reach the deployment. */
+export interface AwsSettings {
+  /** The region of the tenant table and of the stack. */
+  readonly region: string;
+  /** Endpoint overrides (the sandbox); AWS's regional endpoints when absent. */
+  readonly dynamoDbEndpoint?: string;
+  readonly iamEndpoint?: string;
+  readonly stsEndpoint?: string;
+  /** Static credentials (the sandbox's operator); the SDK's default chain when absent. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** One credvend deployment, checked. */
+export interface Deployment {
+  /** Where the settings came from, for messages: `stack credvend-prod`, `flags`, `the sandbox (file)`. */
+  readonly source: string;
+  readonly tableName: string;
+  /** The shared tenant access role (where revocations are written). */
+  readonly tenantRoleArn: string;
+  readonly dataBuckets: readonly string[];
+  readonly prefixTemplate: string;
+  /** Regions credentials are issued in (`ALLOWED_REGIONS`). */
+  readonly regions: readonly string[];
+  /** The longest session the deployment's session mode can issue: 3600 s for role chaining. */
+  readonly maxSessionSeconds: number;
+  readonly aws: AwsSettings;
+}
+
+/** The rules `checkTenantRecord` applies for `deployment`, exactly as the function applies them. */
+export function deploymentRules(deployment: Deployment): TenantRecordRules {
+  return {
+    maxSessionSeconds: deployment.maxSessionSeconds,
+    dataBuckets: deployment.dataBuckets,
+    prefixTemplate: deployment.prefixTemplate,
+  };
+}
+
+/** A deployment's settings as text, before checking (comma-separated lists). */
+export interface RawDeployment {
+  readonly tableName?: string;
+  readonly tenantRoleArn?: string;
+  readonly dataBuckets?: string;
+  readonly prefixTemplate?: string;
+  readonly regions?: string;
+  readonly maxSessionSeconds?: string;
+  readonly region?: string;
+}
+
+/** What each setting is called where it came from (a flag, a stack output, a state file field). */
+export type SettingNames = Readonly<Record<keyof RawDeployment, string>>;
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** STS limits for a session, whatever the mode. */
+const MIN_SESSION_SECONDS = 900;
+const MAX_SESSION_SECONDS = 43_200;
+
+const split = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+
+/**
+ * Checks `raw` and returns the deployment; throws `InvalidDeploymentError` naming every missing or invalid setting
+ * by the name it has in `source`.
+ */
+export function checkDeployment(
+  raw: RawDeployment,
+  names: SettingNames,
+  source: string,
+  aws: Omit<AwsSettings, 'region'> = {},
+): Deployment {
+  const problems: string[] = [];
+  const required = (key: keyof RawDeployment): string => {
+    const value = raw[key]?.trim() ?? '';
+    if (value === '') problems.push(`${names[key]}: required`);
+    return value;
+  };
+  const tableName = required('tableName');
+  if (tableName !== '' && !TABLE_NAME.test(tableName))
+    problems.push(`${names.tableName}: "${tableName}" is not a DynamoDB table name`);
+  const tenantRoleArn = required('tenantRoleArn');
+  if (tenantRoleArn !== '' && !ROLE_ARN.test(tenantRoleArn))
+    problems.push(`${names.tenantRoleArn}: "${tenantRoleArn}" is not an IAM role ARN`);
+  const dataBuckets = split(required('dataBuckets'));
+  for (const bucket of dataBuckets.filter((b) => !BUCKET_PATTERN.test(b)))
+    problems.push(`${names.dataBuckets}: "${bucket}" is not an S3 bucket name`);
+  const prefixTemplate = required('prefixTemplate');
+  if (prefixTemplate !== '' && !(prefixTemplate.includes('{tenant}') && prefixTemplate.endsWith('/')))
+    problems.push(`${names.prefixTemplate}: "${prefixTemplate}" must contain {tenant} and end with "/"`);
+  const regions = split(required('regions'));
+  for (const region of regions.filter((r) => !REGION_PATTERN.test(r)))
+    problems.push(`${names.regions}: "${region}" is not an AWS region`);
+  const maxSession = required('maxSessionSeconds');
+  const maxSessionSeconds = Number(maxSession);
+  if (
+    maxSession !== '' &&
+    !(
+      /^\d+$/.test(maxSession) &&
+      maxSessionSeconds >= MIN_SESSION_SECONDS &&
+      maxSessionSeconds <= MAX_SESSION_SECONDS
+    )
+  )
+    problems.push(
+      `${names.maxSessionSeconds}: "${maxSession}" must be whole seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`,
+    );
+  const region = required('region');
+  if (region !== '' && !REGION_PATTERN.test(region))
+    problems.push(`${names.region}: "${region}" is not an AWS region`);
+  if (problems.length > 0) throw new InvalidDeploymentError(source, problems);
+  return {
+    source,
+    tableName,
+    tenantRoleArn,
+    dataBuckets,
+    prefixTemplate,
+    regions,
+    maxSessionSeconds,
+    aws: { ...aws, region },
+  };
+}
+
+/** The deployment flags of the CLI, as given. */
+export interface DeploymentFlags {
+  readonly table?: string;
+  readonly roleArn?: string;
+  readonly dataBuckets?: string;
+  readonly prefixTemplate?: string;
+  readonly regions?: string;
+  readonly maxSessionSeconds?: string;
+  readonly region?: string;
+}
+
+/** The flag of each setting. */
+export const DEPLOYMENT_FLAG_NAMES: SettingNames = {
+  tableName: '--table',
+  tenantRoleArn: '--role-arn',
+  dataBuckets: '--data-buckets',
+  prefixTemplate: '--prefix-template',
+  regions: '--regions',
+  maxSessionSeconds: '--max-session-seconds',
+  region: '--region',
+};
+
+/**
+ * The deployment from explicit flags. `--prefix-template` defaults to the stack's `tenants/{tenant}/`,
+ * `--max-session-seconds` to role chaining's 3600, `--regions` to `--region` (as `ALLOWED_REGIONS` defaults to
+ * `AWS_REGION`); `region` is the flag's value, or the SDK's default region when the flag is absent.
+ */
+export function deploymentFromFlags(flags: DeploymentFlags, defaultRegion?: string): Deployment {
+  const region = flags.region ?? defaultRegion;
+  return checkDeployment(
+    {
+      ...(flags.table !== undefined && { tableName: flags.table }),
+      ...(flags.roleArn !== undefined && { tenantRoleArn: flags.roleArn }),
+      ...(flags.dataBuckets !== undefined && { dataBuckets: flags.dataBuckets }),
+      prefixTemplate: flags.prefixTemplate ?? DEFAULT_PREFIX_TEMPLATE,
+      ...((flags.regions ?? region) !== undefined && { regions: flags.regions ?? region }),
+      maxSessionSeconds: flags.maxSessionSeconds ?? String(ROLE_CHAINING_MAX_SESSION_SECONDS),
+      ...(region !== undefined && { region }),
+    },
+    { ...DEPLOYMENT_FLAG_NAMES, region: '--region (or AWS_REGION, or a region in your AWS profile)' },
+    'flags',
+  );
+}
+
+/** The running sandbox as a deployment: its table and role, on its endpoints, as its operator. */
+export function deploymentFromSandbox(state: SandboxState, file: string): Deployment {
+  return checkDeployment(
+    {
+      tableName: state.tableName,
+      tenantRoleArn: state.tenantRoleArn,
+      dataBuckets: state.dataBuckets.join(','),
+      prefixTemplate: state.prefixTemplate,
+      regions: state.regions.join(','),
+      maxSessionSeconds: String(state.maxSessionSeconds),
+      region: state.region,
+    },
+    {
+      tableName: 'tableName',
+      tenantRoleArn: 'tenantRoleArn',
+      dataBuckets: 'dataBuckets',
+      prefixTemplate: 'prefixTemplate',
+      regions: 'regions',
+      maxSessionSeconds: 'maxSessionSeconds',
+      region: 'region',
+    },
+    `the sandbox (${file})`,
+    {
+      dynamoDbEndpoint: state.dynamoDbUrl,
+      stsEndpoint: state.stsUrl,
+      ...(state.iamUrl !== undefined && { iamEndpoint: state.iamUrl }),
+      // dynalite accepts any signature; without an operator the sandbox's IAM front is out of reach anyway.
+      credentials: state.operator ?? { accessKeyId: 'AKIDLOCALADMIN', secretAccessKey: 'local-admin' },
+    },
+  );
+}
+
+/** The deployment of the sandbox whose state file is `file`; `SandboxNotRunningError` when there is none. */
+export function deploymentFromStateFile(file: string): Deployment {
+  let state: SandboxState;
+  try {
+    state = readSandboxState(file);
+  } catch (error) {
+    if (error instanceof SandboxStateError) throw new SandboxNotRunningError(error.message, { cause: error });
+    throw error;
+  }
+  return deploymentFromSandbox(state, file);
+}

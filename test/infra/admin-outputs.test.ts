@@ -1,0 +1,116 @@
+/**
+ * The stack outputs `credvend-admin --stack` reads: all of them declared, each equal to what the function itself is
+ * configured with, so that the admin tool checks records by exactly the function's rules.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { deploymentFromStack, SESSION_MODE_OUTPUT, STACK_OUTPUT_NAMES } from '../../admin/stack-deployment';
+import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../../lambda/adapters/sts-credential-issuer';
+import { SESSION_MODE_MAX_SESSION_SECONDS } from '../../lib/credvend-stack';
+import { type CfnResourceJson, onlyResource, render, synth } from './synth';
+
+const CUSTOM = {
+  allowedRegions: ['eu-west-1', 'us-east-1'],
+  dataBucketNames: ['acme-data-eu', 'acme-data-us'],
+  tenantPrefixTemplate: 'orgs/{tenant}/data/',
+};
+
+/** The stack's outputs, intrinsics rendered (`<AWS::Region>` for the region of an env-agnostic stack). */
+function outputsOf(template: ReturnType<typeof synth>['template']): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(template.findOutputs('*')).map(([key, output]) => [key, render(output.Value)]),
+  );
+}
+
+function functionEnvironment(template: ReturnType<typeof synth>['template']): Record<string, unknown> {
+  const { resource } = onlyResource(template, 'AWS::Lambda::Function');
+  return render((resource as CfnResourceJson).Properties.Environment) as Record<string, unknown>;
+}
+
+describe('the outputs credvend-admin reads', () => {
+  const byDefault = synth();
+  const custom = synth(CUSTOM);
+
+  it('are all declared by the stack', () => {
+    const outputs = outputsOf(byDefault.template);
+
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([...Object.values(STACK_OUTPUT_NAMES), SESSION_MODE_OUTPUT]),
+    );
+  });
+
+  it("default to the stack's own region, the tenants/{tenant}/ layout and role chaining's one hour", () => {
+    const outputs = outputsOf(byDefault.template);
+
+    expect(outputs).toMatchObject({
+      TenantPrefixTemplate: 'tenants/{tenant}/',
+      AllowedRegions: '<AWS::Region>',
+      SessionMode: 'role-chaining',
+      MaxSessionSeconds: '3600',
+    });
+  });
+
+  it("equal the function's own settings: buckets, prefix template, regions", () => {
+    const { template } = custom;
+    const outputs = outputsOf(template);
+    const environment = (functionEnvironment(template) as { Variables: Record<string, unknown> }).Variables;
+
+    expect(outputs).toMatchObject({
+      DataBucketNames: 'acme-data-eu,acme-data-us',
+      TenantPrefixTemplate: 'orgs/{tenant}/data/',
+      AllowedRegions: 'eu-west-1,us-east-1',
+    });
+    expect(environment).toMatchObject({
+      DATA_BUCKETS: outputs.DataBucketNames,
+      TENANT_PREFIX_TEMPLATE: outputs.TenantPrefixTemplate,
+      ALLOWED_REGIONS: outputs.AllowedRegions,
+      TENANT_TABLE_NAME: outputs.TenantTableName,
+    });
+  });
+
+  it("state the session cap the function's issuer and the tenant access role enforce", () => {
+    const { stack, resourceOf } = byDefault;
+
+    expect(SESSION_MODE_MAX_SESSION_SECONDS).toBe(ROLE_CHAINING_MAX_SESSION_SECONDS);
+    expect(resourceOf(stack.tenantAccessRole.role).Properties.MaxSessionDuration).toBe(
+      SESSION_MODE_MAX_SESSION_SECONDS,
+    );
+  });
+
+  it('give credvend-admin the deployment the function runs with', async () => {
+    const rendered = outputsOf(custom.template);
+    // As CloudFormation answers DescribeStacks once deployed: references resolved to names.
+    const resolved: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
+      TenantTableName: 'credvend-prod-TenantTable-1A2B3C',
+      TenantAccessRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-TenantAccessRole-4D5E6F',
+    };
+    const cloudFormation = mockClient(CloudFormationClient);
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'credvend-prod',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: Object.entries(resolved).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    try {
+      const deployment = await deploymentFromStack(
+        'credvend-prod',
+        new CloudFormationClient({ region: 'eu-west-1' }),
+      );
+
+      expect(deployment).toMatchObject({
+        tableName: 'credvend-prod-TenantTable-1A2B3C',
+        dataBuckets: CUSTOM.dataBucketNames,
+        prefixTemplate: CUSTOM.tenantPrefixTemplate,
+        regions: CUSTOM.allowedRegions,
+        maxSessionSeconds: 3600,
+      });
+    } finally {
+      cloudFormation.restore();
+    }
+  });
+});
