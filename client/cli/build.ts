@@ -7,9 +7,14 @@ import { build } from 'esbuild';
 export const DEFAULT_CLI_OUTFILE = resolve(__dirname, '../../dist/credvend.js');
 
 /** Bundles and minifies the CLI for Node.js 20+, with a shebang, to `outfile`. */
-export async function buildCli(outfile = DEFAULT_CLI_OUTFILE): Promise<string> {
+export function buildCli(outfile = DEFAULT_CLI_OUTFILE): Promise<string> {
+  return bundleExecutable(resolve(__dirname, 'credvend.ts'), outfile);
+}
+
+/** Bundles and minifies `entry` into one executable file for Node.js 20+ (a shebang, mode 0755) at `outfile`. */
+export async function bundleExecutable(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: [resolve(__dirname, 'credvend.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     minify: true,

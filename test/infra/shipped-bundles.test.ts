@@ -1,6 +1,6 @@
 /**
  * What ships never holds the IAM policy simulator: `@cloud-copilot/iam-simulate` is AGPL-3.0 and a devDependency that
- * only the sandbox loads. The Lambda bundle (built with the deployed settings), the browser client and the CLI are
+ * only the sandbox loads. The Lambda bundle (built with the deployed settings), the browser client and the CLIs are
  * bundled here and their inputs checked; the sandbox's account shows that the check sees the simulator when it is there.
  */
 import { resolve } from 'node:path';
@@ -30,6 +30,7 @@ describe('the bundles credvend ships', () => {
     ['the vend function', 'lambda/handler.ts', 'node', 'lambda/handler.ts'],
     ['the browser client', 'client/index.ts', 'browser', 'client/provider.ts'],
     ['the credvend CLI', 'client/cli/credvend.ts', 'node', 'client/cli/credvend.ts'],
+    ['the credvend-admin CLI', 'admin/cli.ts', 'node', 'admin/cli.ts'],
   ] as const)('leave the IAM policy simulator out of %s', async (_, entry, platform, ownFile) => {
     const inputs = await bundleInputs(entry, platform);
 
