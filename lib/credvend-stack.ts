@@ -1,5 +1,6 @@
 /** The credvend stack: one construct per concern, wired together; configuration arrives as typed props. */
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ManagedPolicy, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DataBuckets } from './constructs/data-buckets';
@@ -9,6 +10,7 @@ import { DEFAULT_PREFIX_TEMPLATE, TenantAccessRole } from './constructs/tenant-a
 import { TenantTable } from './constructs/tenant-table';
 import { type ThrottleSettings, VendApi } from './constructs/vend-api';
 import { type LogLevel, VendFunction } from './constructs/vend-function';
+import { operatorPolicy } from './policies/operator-policy';
 
 /** How the function obtains sessions: its own role assumes the tenant access role. */
 export const SESSION_MODE = 'role-chaining';
@@ -108,6 +110,8 @@ export class CredvendStack extends Stack {
   public readonly tenantAccessRole: TenantAccessRole;
   public readonly api: VendApi;
   public readonly monitoring: Monitoring;
+  /** The managed policy an operator role attaches to run `credvend-admin` on this deployment. */
+  public readonly operatorPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: CredvendStackProps = {}) {
     super(scope, id, props);
@@ -157,6 +161,19 @@ export class CredvendStack extends Stack {
       ...(props.webAclArn && { webAclArn: props.webAclArn }),
     });
 
+    // What an operator role attaches to run credvend-admin on this deployment; the function itself gets no IAM write.
+    this.operatorPolicy = new ManagedPolicy(this, 'OperatorPolicy', {
+      description:
+        'credvend-admin on this deployment: tenant records, revocations on the tenant access role, outputs',
+      document: PolicyDocument.fromJson(
+        operatorPolicy({
+          tenantRoleArn: this.tenantAccessRole.roleArn,
+          tableArn: this.tenantTable.table.tableArn,
+          stackArn: this.stackId,
+        }),
+      ),
+    });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       function: this.vendFunction.function,
       stage: this.api.restApi.deploymentStage,
@@ -167,6 +184,10 @@ export class CredvendStack extends Stack {
     new CfnOutput(this, 'TenantAccessRoleArn', {
       description: 'The role vended sessions assume',
       value: this.tenantAccessRole.roleArn,
+    });
+    new CfnOutput(this, 'OperatorPolicyArn', {
+      description: 'Attach to the role that runs credvend-admin on this deployment',
+      value: this.operatorPolicy.managedPolicyArn,
     });
     new CfnOutput(this, 'TenantTableName', {
       description: 'Tenant records (partition key tenantId)',

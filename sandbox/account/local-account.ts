@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TENANT_TAG_KEY } from '../../lambda/core/session-plan';
+import { operatorPolicy } from '../../lib/policies/operator-policy';
 import { DEFAULT_PREFIX_TEMPLATE, tenantAccessPolicy } from '../../lib/policies/tenant-access-policy';
 import { EmulatedAccount } from './account';
 import type { MintedCredentials } from './sessions';
-import type { BaseCredentials, EmulatedRole, PolicyJson } from './types';
+import type { BaseCredentials, EmulatedRole } from './types';
 
 /** The emulated account id (the documentation account of the AWS examples is 123456789012; all zeros is "local"). */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -54,33 +55,6 @@ export const OPERATOR_USER_NAME = 'credvend-operator';
 export const OPERATOR_PRINCIPAL_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${OPERATOR_USER_NAME}`;
 /** The name of the operator's policy. */
 export const OPERATOR_POLICY_NAME = 'CredvendOperator';
-/** What an operator does to the tenant access role: read it, and read and change its inline policies (revocation). */
-export const OPERATOR_ROLE_ACTIONS = [
-  'iam:GetRole',
-  'iam:GetRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:ListRolePolicies',
-] as const;
-
-/**
- * The operator's IAM permissions: exactly `OPERATOR_ROLE_ACTIONS` on the tenant access role `tenantRoleArn`, nothing
- * on any other role. The stack's operator policy must grant the same on its role (a test compares the two).
- */
-export function operatorPolicy(tenantRoleArn: string): PolicyJson {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'TenantAccessRolePolicies',
-        Effect: 'Allow',
-        Action: [...OPERATOR_ROLE_ACTIONS],
-        Resource: tenantRoleArn,
-      },
-    ],
-  };
-}
-
 /** Fresh credentials for the vend function's principal: random per start, known only to this process. */
 export function vendFunctionCredentials(): BaseCredentials {
   return { ...randomLongTermKey(), principalArn: VEND_FUNCTION_PRINCIPAL_ARN };
@@ -91,7 +65,7 @@ export function operatorCredentials(): BaseCredentials {
   return {
     ...randomLongTermKey(),
     principalArn: OPERATOR_PRINCIPAL_ARN,
-    policies: { [OPERATOR_POLICY_NAME]: operatorPolicy(LOCAL_TENANT_ROLE_ARN) },
+    policies: { [OPERATOR_POLICY_NAME]: operatorPolicy({ tenantRoleArn: LOCAL_TENANT_ROLE_ARN }) },
   };
 }
 

@@ -16,12 +16,12 @@ import {
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { operatorPolicy } from '../../lib/policies/operator-policy';
 import { EmulatedAccount } from '../../sandbox/account/account';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_TENANT_ROLE_ARN,
   OPERATOR_PRINCIPAL_ARN,
-  operatorPolicy,
   TENANT_DATA_POLICY_NAME,
   TENANT_ROLE_NAME,
   tenantAccessRole,
@@ -197,18 +197,18 @@ describe('the IAM front, for the operator', () => {
   });
 
   it('holds the operator to exactly the role-policy calls on the tenant access role', () => {
-    expect(operatorPolicy(LOCAL_TENANT_ROLE_ARN)).toEqual({
+    expect(operatorPolicy({ tenantRoleArn: LOCAL_TENANT_ROLE_ARN })).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
           Sid: 'TenantAccessRolePolicies',
           Effect: 'Allow',
           Action: [
+            'iam:DeleteRolePolicy',
             'iam:GetRole',
             'iam:GetRolePolicy',
-            'iam:PutRolePolicy',
-            'iam:DeleteRolePolicy',
             'iam:ListRolePolicies',
+            'iam:PutRolePolicy',
           ],
           Resource: LOCAL_TENANT_ROLE_ARN,
         },

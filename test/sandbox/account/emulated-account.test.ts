@@ -5,12 +5,12 @@
  */
 
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { OPERATOR_ROLE_ACTIONS } from '../../../lib/policies/operator-policy';
 import { tenantAccessPolicy } from '../../../lib/policies/tenant-access-policy';
 import { EmulatedAccount } from '../../../sandbox/account/account';
 import {
   createLocalAccount,
   LOCAL_TENANT_ROLE_ARN,
-  OPERATOR_ROLE_ACTIONS,
   operatorCredentials,
   TENANT_DATA_POLICY_NAME,
   TENANT_ROLE_NAME,
