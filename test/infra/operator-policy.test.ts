@@ -35,6 +35,12 @@ describe('the operator policy', () => {
     );
   });
 
+  it("leaves credvend's revocation policy out of the template, so a deploy never declares (nor resets) it", () => {
+    const declared = JSON.stringify(template.toJSON());
+
+    expect(declared).not.toContain(REVOCATION_POLICY_NAME);
+  });
+
   it('is attached to nothing by the stack, least of all the vend function', () => {
     expect(resourceOf(stack.operatorPolicy).Properties).not.toHaveProperty('Roles');
     const functionPolicies = Object.values(template.findResources('AWS::IAM::Policy')) as CfnResourceJson[];
