@@ -3,11 +3,13 @@
  * deployment's role, table and stack (the same source the sandbox's operator gets), and the vend function's own role
  * may change nothing in IAM.
  */
+
 import {
   OPERATOR_ROLE_ACTIONS,
   OPERATOR_TABLE_ACTIONS,
   operatorPolicy,
 } from '../../lib/policies/operator-policy';
+import { REVOCATION_POLICY_NAME } from '../../lib/policies/revocation-policy';
 import { type CfnResourceJson, onlyResource, render, synth } from './synth';
 
 describe('the operator policy', () => {
