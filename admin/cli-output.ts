@@ -6,13 +6,21 @@ import { revocationsOf, type TenantItem, versionOf } from './tenant-item';
 
 /** A plan as a header line and its diff, indented. */
 export function renderPlan(plan: TenantPlan): string {
+  const externalId =
+    plan.externalId === 'generate'
+      ? ['+ externalId: (generated on write; tenants get shows it)']
+      : plan.externalId === 'remove'
+        ? ['- externalId: (removed with roleArn)']
+        : [];
+  const lines = [...renderDiff(plan.diff), ...externalId];
   if (plan.before === undefined) {
-    return [`${plan.tenantId}: new tenant`, ...indent(renderDiff(plan.diff))].join('\n');
+    return [`${plan.tenantId}: new tenant`, ...indent(lines)].join('\n');
   }
   const version = `version ${versionOf(plan.before)}`;
-  if (plan.diff.length === 0) return `${plan.tenantId}: no changes (${version})`;
-  const changes = `${plan.diff.length} change${plan.diff.length === 1 ? '' : 's'}`;
-  return [`${plan.tenantId}: ${changes} to ${version}`, ...indent(renderDiff(plan.diff))].join('\n');
+  if (lines.length === 0) return `${plan.tenantId}: no changes (${version})`;
+  const count = plan.diff.length + externalId.length;
+  const changes = `${count} change${count === 1 ? '' : 's'}`;
+  return [`${plan.tenantId}: ${changes} to ${version}`, ...indent(lines)].join('\n');
 }
 
 /** The outcome of a put. */

@@ -83,6 +83,10 @@ export function createProgram(io: CliIo): Command {
     .option('--prefix-template <template>', "each tenant's root prefix (default tenants/{tenant}/)")
     .option('--regions <regions>', 'regions credentials are issued in, comma-separated (default --region)')
     .option('--max-session-seconds <seconds>', 'the session cap of the session mode (default 3600)')
+    .option(
+      '--tenant-roles <json>',
+      'tenant-owned roles by tenant, JSON {"<tenantId>": "<role ARN>"} (the TENANT_ROLES of the function; default none)',
+    )
     .option('--region <region>', 'the region of the stack and the table (default AWS_REGION or the profile)');
 
   const tenants = program.command('tenants').description('tenant records and their sessions');
@@ -116,7 +120,9 @@ export function createProgram(io: CliIo): Command {
         admin.assertValid(records);
         const plans = await planAll(admin, records);
         io.out(`${plans.map(renderPlan).join('\n')}\n`);
-        const changing = plans.filter((p) => p.before === undefined || p.diff.length > 0);
+        const changing = plans.filter(
+          (p) => p.before === undefined || p.diff.length > 0 || p.externalId !== undefined,
+        );
         if (changing.length === 0) {
           io.out('nothing to change\n');
           return;

@@ -1,12 +1,13 @@
 /**
  * Where `credvend-admin` finds the deployment it manages: the tenant table, the tenant access role, and the rules a
- * record must satisfy there (data buckets, prefix template, regions, the session cap). From explicit flags, the
+ * record must satisfy there (data buckets, prefix template, regions, the session cap, the tenant-owned roles). From explicit flags, the
  * running sandbox's state file (`--local`), or a stack's outputs (`--stack`, see `stack-deployment.ts`); every
  * source goes through the same checks, and every problem is listed at once.
  */
 import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../lambda/adapters/sts-credential-issuer';
 import type { TenantRecordRules } from '../lambda/core/tenant-record';
-import { BUCKET_PATTERN, REGION_PATTERN } from '../lambda/core/tenant-record';
+import { BUCKET_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../lambda/core/tenant-record';
+import { checkTenantRoles, NO_TENANT_ROLES, type TenantRoles } from '../lambda/core/tenant-roles';
 import { DEFAULT_PREFIX_TEMPLATE } from '../lib/policies/tenant-access-policy';
 import { readSandboxState, type SandboxState, SandboxStateError } from '../sandbox/state-file';
 import { InvalidDeploymentError, SandboxNotRunningError } from './errors';
@@ -36,6 +37,8 @@ export interface Deployment {
   readonly regions: readonly string[];
   /** The longest session the deployment's session mode can issue: 3600 s for role chaining. */
   readonly maxSessionSeconds: number;
+  /** Tenant-owned roles by tenant (`TENANT_ROLES`): the only `roleArn` each tenant's record may name. */
+  readonly tenantRoles: TenantRoles;
   readonly aws: AwsSettings;
 }
 
@@ -45,6 +48,7 @@ export function deploymentRules(deployment: Deployment): TenantRecordRules {
     maxSessionSeconds: deployment.maxSessionSeconds,
     dataBuckets: deployment.dataBuckets,
     prefixTemplate: deployment.prefixTemplate,
+    tenantRoles: deployment.tenantRoles,
   };
 }
 
@@ -56,6 +60,8 @@ export interface RawDeployment {
   readonly prefixTemplate?: string;
   readonly regions?: string;
   readonly maxSessionSeconds?: string;
+  /** JSON `{"<tenantId>": "<role ARN>"}`. */
+  readonly tenantRoles?: string;
   readonly region?: string;
 }
 
@@ -63,7 +69,6 @@ export interface RawDeployment {
 export type SettingNames = Readonly<Record<keyof RawDeployment, string>>;
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** STS limits for a session, whatever the mode. */
 const MIN_SESSION_SECONDS = 900;
 const MAX_SESSION_SECONDS = 43_200;
@@ -94,7 +99,7 @@ export function checkDeployment(
   if (tableName !== '' && !TABLE_NAME.test(tableName))
     problems.push(`${names.tableName}: "${tableName}" is not a DynamoDB table name`);
   const tenantRoleArn = required('tenantRoleArn');
-  if (tenantRoleArn !== '' && !ROLE_ARN.test(tenantRoleArn))
+  if (tenantRoleArn !== '' && !ROLE_ARN_PATTERN.test(tenantRoleArn))
     problems.push(`${names.tenantRoleArn}: "${tenantRoleArn}" is not an IAM role ARN`);
   const dataBuckets = split(required('dataBuckets'));
   for (const bucket of dataBuckets.filter((b) => !BUCKET_PATTERN.test(b)))
@@ -118,6 +123,10 @@ export function checkDeployment(
     problems.push(
       `${names.maxSessionSeconds}: "${maxSession}" must be whole seconds from ${MIN_SESSION_SECONDS} to ${MAX_SESSION_SECONDS}`,
     );
+  const tenantRolesJson = required('tenantRoles');
+  const rolesCheck = tenantRolesJson === '' ? undefined : checkTenantRoles(tenantRolesJson);
+  if (rolesCheck !== undefined && !rolesCheck.ok)
+    problems.push(...rolesCheck.problems.map((p) => `${names.tenantRoles}: ${p}`));
   const region = required('region');
   if (region !== '' && !REGION_PATTERN.test(region))
     problems.push(`${names.region}: "${region}" is not an AWS region`);
@@ -130,6 +139,7 @@ export function checkDeployment(
     prefixTemplate,
     regions,
     maxSessionSeconds,
+    tenantRoles: rolesCheck?.ok ? rolesCheck.roles : NO_TENANT_ROLES,
     aws: { ...aws, region },
   };
 }
@@ -142,6 +152,7 @@ export interface DeploymentFlags {
   readonly prefixTemplate?: string;
   readonly regions?: string;
   readonly maxSessionSeconds?: string;
+  readonly tenantRoles?: string;
   readonly region?: string;
 }
 
@@ -153,12 +164,13 @@ export const DEPLOYMENT_FLAG_NAMES: SettingNames = {
   prefixTemplate: '--prefix-template',
   regions: '--regions',
   maxSessionSeconds: '--max-session-seconds',
+  tenantRoles: '--tenant-roles',
   region: '--region',
 };
 
 /**
  * The deployment from explicit flags. `--prefix-template` defaults to the stack's `tenants/{tenant}/`,
- * `--max-session-seconds` to role chaining's 3600, `--regions` to `--region` (as `ALLOWED_REGIONS` defaults to
+ * `--max-session-seconds` to role chaining's 3600, `--tenant-roles` to none (`{}`), `--regions` to `--region` (as `ALLOWED_REGIONS` defaults to
  * `AWS_REGION`); `region` is the flag's value, or the SDK's default region when the flag is absent.
  */
 export function deploymentFromFlags(flags: DeploymentFlags, defaultRegion?: string): Deployment {
@@ -171,6 +183,7 @@ export function deploymentFromFlags(flags: DeploymentFlags, defaultRegion?: stri
       prefixTemplate: flags.prefixTemplate ?? DEFAULT_PREFIX_TEMPLATE,
       ...((flags.regions ?? region) !== undefined && { regions: flags.regions ?? region }),
       maxSessionSeconds: flags.maxSessionSeconds ?? String(ROLE_CHAINING_MAX_SESSION_SECONDS),
+      tenantRoles: flags.tenantRoles ?? '{}',
       ...(region !== undefined && { region }),
     },
     { ...DEPLOYMENT_FLAG_NAMES, region: '--region (or AWS_REGION, or a region in your AWS profile)' },
@@ -188,6 +201,8 @@ export function deploymentFromSandbox(state: SandboxState, file: string): Deploy
       prefixTemplate: state.prefixTemplate,
       regions: state.regions.join(','),
       maxSessionSeconds: String(state.maxSessionSeconds),
+      // The sandbox's function runs without tenant-owned roles.
+      tenantRoles: '{}',
       region: state.region,
     },
     {
@@ -197,6 +212,7 @@ export function deploymentFromSandbox(state: SandboxState, file: string): Deploy
       prefixTemplate: 'prefixTemplate',
       regions: 'regions',
       maxSessionSeconds: 'maxSessionSeconds',
+      tenantRoles: 'tenantRoles',
       region: 'region',
     },
     `the sandbox (${file})`,

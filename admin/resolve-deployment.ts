@@ -34,6 +34,7 @@ const SETTING_FLAGS = [
   'prefixTemplate',
   'regions',
   'maxSessionSeconds',
+  'tenantRoles',
 ] as const;
 
 /**
@@ -68,7 +69,7 @@ export async function resolveDeployment(
     throw new InvalidInputError(
       'tell credvend-admin which deployment to manage: --stack NAME (a deployed credvend stack), --local (the ' +
         'running npm start sandbox), or --table, --role-arn and --data-buckets (with --regions, --region, ' +
-        '--prefix-template, --max-session-seconds as needed)',
+        '--prefix-template, --max-session-seconds, --tenant-roles as needed)',
     );
   }
   const region = options.region ?? (await (dependencies.defaultRegion ?? sdkDefaultRegion)());

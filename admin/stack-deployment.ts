@@ -11,6 +11,7 @@ export const STACK_OUTPUT_NAMES = {
   prefixTemplate: 'TenantPrefixTemplate',
   regions: 'AllowedRegions',
   maxSessionSeconds: 'MaxSessionSeconds',
+  tenantRoles: 'TenantRoles',
 } as const satisfies Omit<SettingNames, 'region'>;
 
 /** The output naming how the function obtains sessions. */

@@ -4,6 +4,7 @@
  * operators never silently overwrite each other; revocations reach IAM before the record; every change is one audit
  * event. What the `credvend-admin` CLI runs, and what a SaaS control plane calls on tenant sign-up.
  */
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { stsSafeName } from '../lambda/core/session-plan';
 import { MAX_RECORD_REVOCATIONS } from '../lambda/core/tenant-record';
@@ -24,6 +25,7 @@ import { type DiffEntry, diffRecords } from './record-diff';
 import type { SessionRevoker } from './session-revoker';
 import {
   checkFileRecord,
+  externalIdChange,
   fileAttributes,
   ownedAttributes,
   type RecordRevocation,
@@ -48,6 +50,13 @@ export interface TenantAdminOptions {
   readonly actor: string;
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
+  /** Makes the external id of a tenant-owned role. @default 24 random bytes, base64url (32 characters) */
+  readonly generateExternalId?: () => string;
+}
+
+/** 192 bits: unguessable, and base64url stays within STS's `[\w+=,.@:/-]` alphabet. */
+function randomExternalId(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** One record of a file, checked. */
@@ -70,6 +79,8 @@ export interface TenantPlan {
   readonly after: TenantItem;
   /** What changes; empty when the table already holds this record. */
   readonly diff: readonly DiffEntry[];
+  /** What the put does to the tool-owned external id: generates one (a `roleArn` is set), removes it, or neither. */
+  readonly externalId?: 'generate' | 'remove';
   /** The version read, for `put`'s `expectedVersion`: `null` for a new tenant, 0 for a record without a version. */
   readonly expectedVersion: ExpectedVersion;
 }
@@ -100,12 +111,14 @@ export class TenantAdmin {
   private readonly table: TenantTable;
   private readonly listing: TenantListing;
   private readonly now: () => number;
+  private readonly generateExternalId: () => string;
 
   constructor(private readonly options: TenantAdminOptions) {
     const { deployment } = options;
     this.table = new TenantTable(options.documents, deployment.tableName, deployment.aws.region);
     this.listing = new TenantListing(this.table, deploymentRules(deployment));
     this.now = options.now ?? Date.now;
+    this.generateExternalId = options.generateExternalId ?? randomExternalId;
   }
 
   /** Checks records offline (no I/O): every problem of every record, by the deployment's rules and the tool's. */
@@ -145,18 +158,21 @@ export class TenantAdmin {
     const statusProblem = before === undefined ? undefined : statusChange(tenantId, before, after);
     if (statusProblem !== undefined)
       throw new InvalidRecordError([{ label: tenantId, problems: [statusProblem] }]);
+    const externalId = externalIdChange(before, after);
     return {
       tenantId,
       before,
       after,
       diff: diffRecords(before === undefined ? {} : fileAttributes(before), after),
+      ...(externalId !== undefined && { externalId }),
       expectedVersion: before === undefined ? null : versionOf(before),
     };
   }
 
   /**
    * Writes `record` (validated first), keeping what the tool owns of the existing record (revocations, suspension
-   * reason). Conditional on `expectedVersion` (what `plan` read), or on the version read now when absent: a
+   * reason, external id); generates the external id when the record first sets `roleArn`, and removes it with
+   * `roleArn`. Conditional on `expectedVersion` (what `plan` read), or on the version read now when absent: a
    * concurrent change is a `ConflictError` and nothing is written. No change, no write.
    */
   async put(record: unknown, options: { expectedVersion?: ExpectedVersion } = {}): Promise<ChangeResult> {
@@ -165,10 +181,11 @@ export class TenantAdmin {
     if (options.expectedVersion !== undefined && options.expectedVersion !== plan.expectedVersion) {
       throw new ConflictError(tenantId, options.expectedVersion, plan.expectedVersion);
     }
-    if (before !== undefined && plan.diff.length === 0)
+    if (before !== undefined && plan.diff.length === 0 && plan.externalId === undefined)
       return { tenantId, changed: false, before, after: before };
     const kept = before === undefined ? {} : ownedAttributes(before, plan.after);
-    const after = this.stamp({ ...plan.after, ...kept }, plan.expectedVersion);
+    const generated = plan.externalId === 'generate' ? { externalId: this.generateExternalId() } : {};
+    const after = this.stamp({ ...plan.after, ...kept, ...generated }, plan.expectedVersion);
     await this.table.put(after, plan.expectedVersion);
     this.emit(before === undefined ? 'create' : 'update', tenantId, before, after);
     return { tenantId, changed: true, before: before ?? null, after };

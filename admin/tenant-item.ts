@@ -17,8 +17,9 @@ export interface RecordRevocation {
 
 /**
  * Attributes `credvend-admin` owns and writes itself; a tenant file must not hold them: `version` (the conditional
- * write's counter), `updatedAt`, `updatedBy`, `suspendedReason` (`tenants suspend --reason`) and `revocations`
- * (`tenants revoke`, `tenants suspend`).
+ * write's counter), `updatedAt`, `updatedBy`, `suspendedReason` (`tenants suspend --reason`), `revocations`
+ * (`tenants revoke`, `tenants suspend`) and `externalId` (generated when a put sets `roleArn`: a record must never
+ * choose the secret-ish value a tenant's trust policy checks).
  */
 export const ADMIN_OWNED_ATTRIBUTES = [
   'version',
@@ -26,7 +27,14 @@ export const ADMIN_OWNED_ATTRIBUTES = [
   'updatedBy',
   'suspendedReason',
   'revocations',
+  'externalId',
 ] as const;
+
+/**
+ * Stands in for the external id a put generates, so that a file record with `roleArn` is checked by the function's
+ * rules (which require one) before the id exists.
+ */
+const EXTERNAL_ID_TO_GENERATE = 'generated-by-credvend-admin';
 
 /** Attributes a tenant file may hold: the record schema's, without those the tool owns. */
 export const FILE_ATTRIBUTES: readonly string[] = Object.keys(tenantRecordSchema.shape).filter(
@@ -59,7 +67,8 @@ export function checkFileRecord(record: unknown, rules: TenantRecordRules): File
     }
   }
   const known = Object.fromEntries(Object.entries(item).filter(([key]) => FILE_ATTRIBUTES.includes(key)));
-  const check = checkTenantRecord(known, tenantId ?? '', rules);
+  const withId = known.roleArn === undefined ? known : { ...known, externalId: EXTERNAL_ID_TO_GENERATE };
+  const check = checkTenantRecord(withId, tenantId ?? '', rules);
   if (!check.ok) {
     // Without a usable id, the "record is for tenant" problem only repeats the tenantId problem.
     problems.push(...check.problems.filter((p) => tenantId !== undefined || !p.startsWith('record is for')));
@@ -73,6 +82,8 @@ function ownedHint(key: string): string {
       return ' (tenants revoke writes them)';
     case 'suspendedReason':
       return ' (tenants suspend --reason sets it)';
+    case 'externalId':
+      return ' (credvend-admin generates it when a put sets roleArn; tenants get shows it)';
     default:
       return '';
   }
@@ -83,13 +94,31 @@ export function fileAttributes(item: TenantItem): TenantItem {
   return Object.fromEntries(Object.entries(item).filter(([key]) => FILE_ATTRIBUTES.includes(key)));
 }
 
-/** The tool's attributes of `before` that a put keeps: revocations always, the reason while still suspended. */
+/**
+ * The tool's attributes of `before` that a put keeps: revocations always, the reason while still suspended, the
+ * external id while the record keeps a `roleArn` (the tenant's trust policy names it).
+ */
 export function ownedAttributes(before: TenantItem, after: TenantItem): TenantItem {
   return {
     ...(before.revocations !== undefined && { revocations: before.revocations }),
     ...(after.status === 'suspended' &&
       before.suspendedReason !== undefined && { suspendedReason: before.suspendedReason }),
+    ...(after.roleArn !== undefined &&
+      typeof before.externalId === 'string' && { externalId: before.externalId }),
   };
+}
+
+/**
+ * What a put does to the external id: `generate` when `after` sets a `roleArn` and `before` holds no id, `remove`
+ * when `after` has no `roleArn` and `before` holds one, `undefined` otherwise (kept, or none either way).
+ */
+export function externalIdChange(
+  before: TenantItem | undefined,
+  after: TenantItem,
+): 'generate' | 'remove' | undefined {
+  const held = typeof before?.externalId === 'string';
+  if (after.roleArn !== undefined) return held ? undefined : 'generate';
+  return held ? 'remove' : undefined;
 }
 
 /** A put never changes the status of an existing tenant: suspend and resume do, with what they imply. */

@@ -49,6 +49,7 @@ export function composeApp(config: Config, options: ComposeOptions): ComposedApp
         maxSessionSeconds: issuer.maxSessionSeconds,
         dataBuckets: config.DATA_BUCKETS,
         prefixTemplate: config.TENANT_PREFIX_TEMPLATE,
+        tenantRoles: config.TENANT_ROLES,
       },
     }),
     { ttlMs: config.TENANT_CACHE_TTL_SECONDS * 1000, ...(options.now && { now: options.now }) },

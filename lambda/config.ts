@@ -1,6 +1,7 @@
 /** The function's configuration, read from the environment once and checked, so a bad deployment fails loudly at init. */
 import * as z from 'zod/mini';
 import './core/zod-messages';
+import { checkTenantRoles, NO_TENANT_ROLES, type TenantRoles } from './core/tenant-roles';
 
 const split = (s: string) =>
   s
@@ -26,10 +27,24 @@ const positiveInt = (fallback: number) =>
     z.transform((v) => (v === undefined ? fallback : Number(v))),
   );
 
+/** `TENANT_ROLES`: JSON `{"<tenantId>": "<role ARN>"}`; none when unset. */
+const tenantRoles = z.pipe(
+  z.optional(z.string()),
+  z.transform((s, ctx): TenantRoles => {
+    if (s === undefined || s.trim() === '') return NO_TENANT_ROLES;
+    const check = checkTenantRoles(s);
+    if (check.ok) return check.roles;
+    for (const problem of check.problems) ctx.issues.push({ code: 'custom', message: problem, input: s });
+    return NO_TENANT_ROLES;
+  }),
+);
+
 const base = z.object({
   TENANT_TABLE_NAME: z.string().check(z.minLength(1)),
   TENANT_CACHE_TTL_SECONDS: positiveInt(30),
   TENANT_ROLE_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/)),
+  /** Tenant-owned roles by tenant: the only `roleArn` a tenant's record may name. */
+  TENANT_ROLES: tenantRoles,
   DATA_BUCKETS: z.pipe(list, z.array(z.string()).check(z.minLength(1))),
   TENANT_PREFIX_TEMPLATE: z._default(
     z

@@ -5,6 +5,7 @@
 import { Duration, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BUCKET_PATTERN, PREFIX_PATTERN, REGION_PATTERN } from '../lambda/core/tenant-record';
+import { checkTenantRoles } from '../lambda/core/tenant-roles';
 import type { IdentityConfig } from './constructs/identity';
 import type { LogLevel } from './constructs/vend-function';
 import { ContextReader, isNearMiss } from './context-reader';
@@ -28,7 +29,7 @@ export const CONTEXT_KEYS: readonly string[] = [
   'cognitoTokenUse',
   'throttleRateLimit',
   'throttleBurstLimit',
-  'extraTenantRoleArns',
+  'tenantRoles',
   'tenantCacheTtlSeconds',
   'reservedConcurrency',
   'logRetentionDays',
@@ -37,6 +38,13 @@ export const CONTEXT_KEYS: readonly string[] = [
   'webAclArn',
   'alarmTopicArn',
 ];
+
+/** Keys credvend no longer reads, with what to write instead. */
+const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  extraTenantRoleArns:
+    'replaced by tenantRoles, which binds each tenant-owned role to its tenant: write a JSON object ' +
+    '{"<tenantId>": "<role ARN>"}, e.g. -c tenantRoles=\'{"globex":"arn:aws:iam::111122223333:role/globex-access"}\'',
+};
 
 /** Bad context: the message names every bad key. */
 export class InvalidContextError extends Error {
@@ -53,7 +61,6 @@ export type ContextProps = Omit<CredvendStackProps, keyof StackProps> & {
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const BUCKET_ARN_PATTERN = /^arn:aws[a-z-]*:s3:::([^/*?]+)$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const WEB_ACL_ARN_PATTERN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[\w-]+$/;
 const TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const CLAIM_PATTERN = /^[\w:./#-]{1,256}$/;
@@ -70,6 +77,11 @@ export function propsFromContext(context: Context): ContextProps {
   const problems: string[] = [];
   const read = new ContextReader((key) => context[key], problems);
   for (const key of Object.keys(context)) {
+    const retired = Object.hasOwn(RETIRED_KEYS, key) ? RETIRED_KEYS[key] : undefined;
+    if (retired !== undefined) {
+      problems.push(`${key}: ${retired}`);
+      continue;
+    }
     const meant = CONTEXT_KEYS.includes(key)
       ? undefined
       : CONTEXT_KEYS.find((known) => isNearMiss(key, known));
@@ -105,9 +117,7 @@ export function propsFromContext(context: Context): ContextProps {
   const identity = readIdentity(read, problems);
   const rateLimit = read.number('throttleRateLimit', { min: 1, max: 10_000 });
   const burstLimit = read.number('throttleBurstLimit', { min: 1, max: 5_000, integer: true });
-  const extraTenantRoleArns = read.list('extraTenantRoleArns', (arn) =>
-    ROLE_ARN_PATTERN.test(arn) ? undefined : 'is not an IAM role ARN (no wildcards)',
-  );
+  const tenantRoles = readTenantRoles(context.tenantRoles, problems);
   const tenantCacheTtlSeconds = read.number('tenantCacheTtlSeconds', { min: 0, max: 3600, integer: true });
   const reservedConcurrency = read.number('reservedConcurrency', { min: 1, max: 10_000, integer: true });
   const logRetentionDays = read.number('logRetentionDays', { min: 1, max: 3653, integer: true });
@@ -134,7 +144,7 @@ export function propsFromContext(context: Context): ContextProps {
     ...(tenantPrefixTemplate !== undefined && { tenantPrefixTemplate }),
     ...(tenantClaim !== undefined && { tenantClaim }),
     throttle: { rateLimit: rateLimit ?? 50, burstLimit: burstLimit ?? 100 },
-    ...(extraTenantRoleArns && { extraTenantRoleArns }),
+    ...(tenantRoles && { tenantRoles }),
     ...(tenantCacheTtlSeconds !== undefined && { tenantCacheTtl: Duration.seconds(tenantCacheTtlSeconds) }),
     ...(reservedConcurrency !== undefined && { reservedConcurrency }),
     ...(logRetentionDays !== undefined && { logRetention: logRetentionDays as RetentionDays }),
@@ -178,6 +188,19 @@ function readIdentity(read: ContextReader, problems: string[]): IdentityConfig {
     audience: audienceIsNull ? null : (audience ?? []),
     ...(jwksUri !== undefined && { jwksUri }),
   };
+}
+
+/** `tenantRoles`: a JSON object from cdk.json, or its JSON text from `-c tenantRoles='{...}'`. */
+function readTenantRoles(value: unknown, problems: string[]): Readonly<Record<string, string>> | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return undefined;
+  }
+  const check = checkTenantRoles(value);
+  if (!check.ok) {
+    problems.push(...check.problems.map((problem) => `tenantRoles: ${problem}`));
+    return undefined;
+  }
+  return Object.fromEntries(check.roles);
 }
 
 function bucketOfArn(arn: string): string {

@@ -3,6 +3,7 @@ import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { checkTenantRoles, tenantRolesJson } from '../lambda/core/tenant-roles';
 import { DataBuckets } from './constructs/data-buckets';
 import { Identity, type IdentityConfig } from './constructs/identity';
 import { Monitoring } from './constructs/monitoring';
@@ -55,10 +56,11 @@ export interface CredvendStackProps extends StackProps {
    */
   readonly tenantPrefixTemplate?: string;
   /**
-   * Roles of tenants' own (tenant records' `roleArn`) the function may assume besides the tenant access role.
+   * Tenants' own roles by tenant id: the function may assume them besides the tenant access role, and a tenant
+   * record's `roleArn` must be the one mapped to that tenant (`TENANT_ROLES`).
    * @default - none
    */
-  readonly extraTenantRoleArns?: readonly string[];
+  readonly tenantRoles?: Readonly<Record<string, string>>;
   /**
    * Stage-wide API throttling.
    * @default { rateLimit: 50, burstLimit: 100 }
@@ -147,7 +149,10 @@ export class CredvendStack extends Stack {
       dataBuckets: this.dataBuckets.buckets,
       prefixTemplate,
     });
-    this.vendFunction.useTenantRoles(this.tenantAccessRole.role, props.extraTenantRoleArns);
+    const tenantRoles = props.tenantRoles ?? {};
+    const rolesCheck = checkTenantRoles(tenantRoles);
+    if (!rolesCheck.ok) throw new Error(`CredvendStack tenantRoles: ${rolesCheck.problems.join('; ')}`);
+    this.vendFunction.useTenantRoles(this.tenantAccessRole.role, tenantRoles);
 
     this.api = new VendApi(this, 'Api', {
       handler: this.vendFunction.function,
@@ -185,6 +190,11 @@ export class CredvendStack extends Stack {
       description: 'The role vended sessions assume',
       value: this.tenantAccessRole.roleArn,
     });
+    new CfnOutput(this, 'VendFunctionRoleArn', {
+      description:
+        "The principal a tenant-owned role's trust policy names (with the tenant tag and external id)",
+      value: this.vendFunction.role.roleArn,
+    });
     new CfnOutput(this, 'OperatorPolicyArn', {
       description: 'Attach to the role that runs credvend-admin on this deployment',
       value: this.operatorPolicy.managedPolicyArn,
@@ -205,6 +215,10 @@ export class CredvendStack extends Stack {
     new CfnOutput(this, 'AllowedRegions', {
       description: 'Regions credentials are issued in (comma-separated)',
       value: allowedRegions.join(','),
+    });
+    new CfnOutput(this, 'TenantRoles', {
+      description: "Tenant-owned roles by tenant id (JSON): a record's roleArn must be its tenant's",
+      value: tenantRolesJson(tenantRoles),
     });
     new CfnOutput(this, 'SessionMode', {
       description: 'How the function obtains sessions',

@@ -11,6 +11,10 @@ export const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** A key prefix: safe-character segments, each followed by `/`; no empty, `.` or `..` segment. */
 export const PREFIX_PATTERN = /^(?:(?!\.{1,2}\/)[A-Za-z0-9!_.()=@+,-]+\/)+$/;
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** One IAM role's ARN (no wildcards). */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** What STS accepts as an `ExternalId`. */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 /** STS limits for AssumeRole durations. */
 export const STS_MIN_DURATION_SECONDS = 900;
 export const STS_MAX_DURATION_SECONDS = 43_200;
@@ -39,8 +43,8 @@ export const tenantRecordSchema = z
     maxDurationSeconds: duration,
     region: z.string().check(z.regex(REGION_PATTERN)),
     regions: z.optional(z.array(z.string().check(z.regex(REGION_PATTERN)))),
-    roleArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/))),
-    externalId: z.optional(z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/))),
+    roleArn: z.optional(z.string().check(z.regex(ROLE_ARN_PATTERN))),
+    externalId: z.optional(z.string().check(z.regex(EXTERNAL_ID_PATTERN))),
     revocations: z.optional(
       z
         .array(
@@ -70,6 +74,8 @@ export interface TenantRecordRules {
   readonly dataBuckets: readonly string[];
   /** Where a tenant's data lives, e.g. `tenants/{tenant}/`; every grant must lie under it. */
   readonly prefixTemplate: string;
+  /** Tenant-owned roles by tenant (`TENANT_ROLES`): a record's `roleArn` must be its tenant's; empty for none. */
+  readonly tenantRoles: ReadonlyMap<string, string>;
 }
 
 /** Renders the tenant's root prefix from the template. */
@@ -114,6 +120,18 @@ export function checkTenantRecord(
   });
   const regions = r.regions ?? [r.region];
   if (!regions.includes(r.region)) problems.push(`region: home region ${r.region} is not in regions`);
+  if (r.roleArn !== undefined) {
+    // A record cannot pick another tenant's role: the deployment, not whoever writes records, binds roles to tenants.
+    const mapped = rules.tenantRoles.get(r.tenantId);
+    if (mapped !== r.roleArn) {
+      problems.push(
+        `roleArn: ${r.roleArn} is not the role this deployment maps to tenant ${r.tenantId} (${mapped === undefined ? 'it maps none' : `it maps ${mapped}`})`,
+      );
+    }
+    if (r.externalId === undefined) {
+      problems.push('externalId: required with roleArn (credvend-admin generates it when it sets roleArn)');
+    }
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,

@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { tenantRolesJson } from '../../lambda/core/tenant-roles';
 import { acknowledge } from '../nag';
 import { ASSUME_WITH_SESSION_TAGS_ACTIONS, DEFAULT_PREFIX_TEMPLATE } from './tenant-access-role';
 
@@ -190,18 +191,20 @@ export class VendFunction extends Construct {
   }
 
   /**
-   * Makes `defaultRole` the tenant access role (`TENANT_ROLE_ARN`) and lets the function assume it, and the
-   * tenants' own roles in `extraRoleArns`, with session tags and a source identity. Nothing else in STS.
+   * Makes `defaultRole` the tenant access role (`TENANT_ROLE_ARN`) and `tenantRoles` the tenants' own roles by
+   * tenant id (`TENANT_ROLES`: a record may name only its tenant's), and lets the function assume exactly these
+   * roles, with session tags and a source identity. Nothing else in STS.
    */
-  public useTenantRoles(defaultRole: IRole, extraRoleArns: readonly string[] = []): void {
+  public useTenantRoles(defaultRole: IRole, tenantRoles: Readonly<Record<string, string>> = {}): void {
     if (this.hasTenantRole) throw new Error('VendFunction.useTenantRoles() may be called once');
     this.function.addEnvironment('TENANT_ROLE_ARN', defaultRole.roleArn);
+    this.function.addEnvironment('TENANT_ROLES', tenantRolesJson(tenantRoles));
     this.hasTenantRole = true;
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'AssumeTenantRoles',
         actions: ASSUME_WITH_SESSION_TAGS_ACTIONS,
-        resources: [defaultRole.roleArn, ...extraRoleArns],
+        resources: [defaultRole.roleArn, ...new Set(Object.values(tenantRoles))],
       }),
     );
   }

@@ -12,6 +12,8 @@ import { DYNALITE_CREDENTIALS, DYNALITE_REGION, type LocalDynamoDb } from '../su
 export const T0 = Date.parse('2026-12-01T12:00:00.250Z');
 export const OPERATOR = 'arn:aws:iam::123456789012:user/operator';
 export const DATA_BUCKET = 'credvend-data';
+/** The role of acme's own that the test deployment maps to acme. */
+export const ACME_ROLE = 'arn:aws:iam::210987654321:role/acme-data';
 
 /** The deployment the tests manage, on `dynalite`. */
 export function testDeployment(dynalite: LocalDynamoDb): Deployment {
@@ -23,6 +25,7 @@ export function testDeployment(dynalite: LocalDynamoDb): Deployment {
     prefixTemplate: 'tenants/{tenant}/',
     regions: ['eu-west-1', 'us-east-1'],
     maxSessionSeconds: 3600,
+    tenantRoles: new Map([['acme', ACME_ROLE]]),
     aws: { region: DYNALITE_REGION, dynamoDbEndpoint: dynalite.endpoint, credentials: DYNALITE_CREDENTIALS },
   };
 }

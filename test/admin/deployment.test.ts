@@ -27,6 +27,7 @@ const OUTPUTS: Record<string, string> = {
   TenantPrefixTemplate: 'tenants/{tenant}/',
   AllowedRegions: 'eu-west-1,us-east-1',
   MaxSessionSeconds: '3600',
+  TenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
   SessionMode: 'role-chaining',
 };
 
@@ -50,8 +51,23 @@ describe('deploymentFromFlags', () => {
       prefixTemplate: 'tenants/{tenant}/',
       regions: ['eu-west-1'],
       maxSessionSeconds: 3600,
+      tenantRoles: new Map(),
       aws: { region: 'eu-west-1' },
     });
+  });
+
+  it('reads the tenant-owned roles of --tenant-roles', () => {
+    const deployment = deploymentFromFlags({
+      table: 'tenants',
+      roleArn: ROLE_ARN,
+      dataBuckets: 'data-a',
+      tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
+      region: 'eu-west-1',
+    });
+
+    expect(deployment.tenantRoles).toEqual(
+      new Map([['globex', 'arn:aws:iam::111122223333:role/globex-access']]),
+    );
   });
 
   it('lists every missing and invalid flag at once', () => {
@@ -63,6 +79,7 @@ describe('deploymentFromFlags', () => {
         prefixTemplate: 'tenants/',
         regions: 'eu-west-1,mars',
         maxSessionSeconds: '7200x',
+        tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/*"}',
       });
     } catch (thrown) {
       error = thrown;
@@ -76,6 +93,7 @@ describe('deploymentFromFlags', () => {
       '--prefix-template: "tenants/" must contain {tenant} and end with "/"',
       '--regions: "mars" is not an AWS region',
       '--max-session-seconds: "7200x" must be whole seconds from 900 to 43200',
+      '--tenant-roles: globex: "arn:aws:iam::111122223333:role/*" is not an IAM role ARN (no wildcards)',
       '--region (or AWS_REGION, or a region in your AWS profile): required',
     ]);
     expect((error as InvalidDeploymentError).message).toMatch(
@@ -113,6 +131,7 @@ describe('deploymentFromStack', () => {
       prefixTemplate: 'tenants/{tenant}/',
       regions: ['eu-west-1', 'us-east-1'],
       maxSessionSeconds: 3600,
+      tenantRoles: new Map([['globex', 'arn:aws:iam::111122223333:role/globex-access']]),
       aws: { region: 'eu-west-1' },
     });
   });
@@ -291,6 +310,7 @@ describe('resolveDeployment', () => {
       prefixTemplate: 'tenants/{tenant}/',
       regions: ['eu-west-1', 'us-east-1'],
       maxSessionSeconds: 3600,
+      tenantRoles: new Map(),
       aws: {
         region: 'eu-west-1',
         dynamoDbEndpoint: 'http://127.0.0.1:3002',

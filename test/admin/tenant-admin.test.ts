@@ -15,7 +15,15 @@ import { stsSafeName } from '../../lambda/core/session-plan';
 import { RevocationPolicyError } from '../../lib/policies/revocation-policy';
 import { failureOf } from '../support/async';
 import { type LocalDynamoDb, startDynalite } from '../support/dynalite';
-import { type AdminRig, adminRig, DATA_BUCKET, OPERATOR, T0, tenantRecord } from './admin-fixtures';
+import {
+  type AdminRig,
+  adminRig,
+  DATA_BUCKET,
+  OPERATOR,
+  T0,
+  tenantRecord,
+  testDeployment,
+} from './admin-fixtures';
 
 let dynalite: LocalDynamoDb;
 let rig: AdminRig;
@@ -294,6 +302,103 @@ describe('TenantAdmin', () => {
       ]);
       expect(await stored(id)).toBeUndefined();
       expect(rig.audit.events).toEqual([]);
+    });
+  });
+
+  describe('tenant-owned roles and their external ids', () => {
+    const roleOf = (id: string) => `arn:aws:iam::210987654321:role/${id}-data`;
+    const OWNERS = ['own-new', 'own-keep', 'own-drop', 'own-legacy', 'own-get'];
+    let owned: AdminRig;
+    beforeEach(() => {
+      owned = adminRig(dynalite, {
+        ...testDeployment(dynalite),
+        tenantRoles: new Map(OWNERS.map((id) => [id, roleOf(id)])),
+      });
+    });
+    afterEach(() => owned.close());
+
+    it('generates an external id when a put first sets roleArn, and the function reads both', async () => {
+      const record = tenantRecord('own-new', { roleArn: roleOf('own-new') });
+
+      const plan = await owned.admin.plan(record);
+      await owned.admin.put(record, { expectedVersion: plan.expectedVersion });
+
+      expect(plan.externalId).toBe('generate');
+      const item = await stored('own-new');
+      expect(item?.externalId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // A deployment that maps the role to no tenant (the shared rig's) refuses the same record.
+      await expect(functionStore().getTenant('own-new')).rejects.toMatchObject({
+        code: 'TENANT_MISCONFIGURED',
+      });
+      const store = new DynamoDbTenantStore({
+        client: owned.documents,
+        tableName: dynalite.tableName,
+        rules: deploymentRules(owned.deployment),
+      });
+      expect(await store.getTenant('own-new')).toMatchObject({
+        roleArn: roleOf('own-new'),
+        externalId: item?.externalId,
+      });
+    });
+
+    it('keeps the external id on later puts, and removes it with roleArn', async () => {
+      const record = tenantRecord('own-keep', { roleArn: roleOf('own-keep') });
+      await owned.admin.put(record);
+      const first = (await stored('own-keep'))?.externalId;
+
+      await owned.admin.put({ ...record, maxDurationSeconds: 1800 });
+      const unchanged = await owned.admin.put({ ...record, maxDurationSeconds: 1800 });
+      const kept = (await stored('own-keep'))?.externalId;
+      const dropPlan = await owned.admin.plan(tenantRecord('own-keep', { maxDurationSeconds: 1800 }));
+      await owned.admin.put(tenantRecord('own-keep', { maxDurationSeconds: 1800 }));
+
+      expect(kept).toBe(first);
+      expect(unchanged.changed).toBe(false);
+      expect(dropPlan.externalId).toBe('remove');
+      const after = await stored('own-keep');
+      expect(after).not.toHaveProperty('externalId');
+      expect(after).not.toHaveProperty('roleArn');
+      expect(after).toMatchObject({ version: 3 });
+    });
+
+    it('gives a record written with roleArn but no external id one on the next put', async () => {
+      await dynalite.putItem(tenantRecord('own-legacy', { roleArn: roleOf('own-legacy') }));
+      expect((await owned.admin.get('own-legacy')).problems).toEqual([
+        'externalId: required with roleArn (credvend-admin generates it when it sets roleArn)',
+      ]);
+
+      const result = await owned.admin.put(tenantRecord('own-legacy', { roleArn: roleOf('own-legacy') }));
+
+      expect(result.changed).toBe(true);
+      expect((await stored('own-legacy'))?.externalId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect((await owned.admin.get('own-legacy')).problems).toEqual([]);
+    });
+
+    it('shows the external id with tenants get, for the tenant to put in its trust policy', async () => {
+      await owned.admin.put(tenantRecord('own-get', { roleArn: roleOf('own-get') }));
+
+      const entry = await owned.admin.get('own-get');
+
+      expect(entry.record.externalId).toBe((await stored('own-get'))?.externalId);
+      expect(entry.problems).toEqual([]);
+    });
+
+    it("refuses a file that chooses an external id or names another tenant's role, before any write", () => {
+      const [chosen, stolen, unmapped] = owned.admin.validate([
+        tenantRecord('own-new', { roleArn: roleOf('own-new'), externalId: 'my-own-choice' }),
+        tenantRecord('own-drop', { roleArn: roleOf('own-new') }),
+        tenantRecord('initech', { roleArn: roleOf('own-new') }),
+      ]);
+
+      expect(chosen?.problems).toEqual([
+        'externalId: written by credvend-admin itself, never by a file; remove it (credvend-admin generates it when a put sets roleArn; tenants get shows it)',
+      ]);
+      expect(stolen?.problems).toEqual([
+        `roleArn: ${roleOf('own-new')} is not the role this deployment maps to tenant own-drop (it maps ${roleOf('own-drop')})`,
+      ]);
+      expect(unmapped?.problems).toEqual([
+        `roleArn: ${roleOf('own-new')} is not the role this deployment maps to tenant initech (it maps none)`,
+      ]);
     });
   });
 

@@ -11,6 +11,7 @@ import { type CfnResourceJson, onlyResource, render, synth } from './synth';
 
 const CUSTOM = {
   allowedRegions: ['eu-west-1', 'us-east-1'],
+  tenantRoles: { globex: 'arn:aws:iam::111122223333:role/globex-access' },
   dataBucketNames: ['acme-data-eu', 'acme-data-us'],
   tenantPrefixTemplate: 'orgs/{tenant}/data/',
 };
@@ -47,6 +48,7 @@ describe('the outputs credvend-admin reads', () => {
       AllowedRegions: '<AWS::Region>',
       SessionMode: 'role-chaining',
       MaxSessionSeconds: '3600',
+      TenantRoles: '{}',
     });
   });
 
@@ -59,8 +61,10 @@ describe('the outputs credvend-admin reads', () => {
       DataBucketNames: 'acme-data-eu,acme-data-us',
       TenantPrefixTemplate: 'orgs/{tenant}/data/',
       AllowedRegions: 'eu-west-1,us-east-1',
+      TenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
     });
     expect(environment).toMatchObject({
+      TENANT_ROLES: outputs.TenantRoles,
       DATA_BUCKETS: outputs.DataBucketNames,
       TENANT_PREFIX_TEMPLATE: outputs.TenantPrefixTemplate,
       ALLOWED_REGIONS: outputs.AllowedRegions,
@@ -108,6 +112,7 @@ describe('the outputs credvend-admin reads', () => {
         prefixTemplate: CUSTOM.tenantPrefixTemplate,
         regions: CUSTOM.allowedRegions,
         maxSessionSeconds: 3600,
+        tenantRoles: new Map(Object.entries(CUSTOM.tenantRoles)),
       });
     } finally {
       cloudFormation.restore();

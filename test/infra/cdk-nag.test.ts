@@ -58,11 +58,11 @@ function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
 const CONFIGURATIONS: [string, CredvendStackProps][] = [
   ['the defaults (Cognito, a created bucket)', {}],
   [
-    'an OIDC issuer with existing buckets and extra tenant roles',
+    'an OIDC issuer with existing buckets and tenant-owned roles',
     {
       identity: { kind: 'oidc', issuer: 'https://login.example.com/', audience: ['api'] },
       dataBucketNames: ['acme-data-eu', 'acme-data-us'],
-      extraTenantRoleArns: ['arn:aws:iam::111122223333:role/globex-access'],
+      tenantRoles: { globex: 'arn:aws:iam::111122223333:role/globex-access' },
     },
   ],
   [

@@ -102,7 +102,7 @@ describe('propsFromContext', () => {
         tenantPrefixTemplate: 'data/{tenant}/',
         tenantClaim: 'https://example.com/tenant',
         cognitoTokenUse: 'access',
-        extraTenantRoleArns: 'arn:aws:iam::111122223333:role/globex-access',
+        tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
         logLevel: 'DEBUG',
         webAclArn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/credvend/abc-123',
         alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alarms',
@@ -113,7 +113,7 @@ describe('propsFromContext', () => {
       tenantPrefixTemplate: 'data/{tenant}/',
       tenantClaim: 'https://example.com/tenant',
       throttle: { rateLimit: 50, burstLimit: 100 },
-      extraTenantRoleArns: ['arn:aws:iam::111122223333:role/globex-access'],
+      tenantRoles: { globex: 'arn:aws:iam::111122223333:role/globex-access' },
       logLevel: 'DEBUG',
       webAclArn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/credvend/abc-123',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alarms',
@@ -149,7 +149,19 @@ describe('propsFromContext', () => {
     [{ throttleRateLimit: 'fast' }, 'throttleRateLimit: "fast" is not a number'],
     [{ throttleBurstLimit: '10.5' }, 'throttleBurstLimit: "10.5" is not an integer'],
     [{ throttleBurstLimit: 6000 }, 'throttleBurstLimit: 6000 must be between 1 and 5000'],
-    [{ extraTenantRoleArns: 'arn:aws:iam::111122223333:role/*' }, 'is not an IAM role ARN (no wildcards)'],
+    [
+      { tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/*"}' },
+      'tenantRoles: globex: "arn:aws:iam::111122223333:role/*" is not an IAM role ARN (no wildcards)',
+    ],
+    [
+      { tenantRoles: { Globex: 'arn:aws:iam::111122223333:role/globex-access' } },
+      'tenantRoles: "Globex": is not a tenant id',
+    ],
+    [{ tenantRoles: 'arn:aws:iam::111122223333:role/globex-access' }, 'tenantRoles: is not JSON'],
+    [
+      { tenantRoles: ['arn:aws:iam::111122223333:role/globex-access'] },
+      'tenantRoles: must be a JSON object {"<tenantId>": "<role ARN>"}',
+    ],
     [{ logRetentionDays: 42 }, 'logRetentionDays: 42 is not a CloudWatch Logs retention'],
     [{ logLevel: 'TRACE' }, 'logLevel: "TRACE" must be one of DEBUG, INFO, WARN, ERROR'],
     [{ apiGatewayCloudWatchRole: 'yes' }, 'apiGatewayCloudWatchRole: "yes" must be true or false'],
@@ -168,6 +180,20 @@ describe('propsFromContext', () => {
     ['allowedOrigin', 'allowedOrigins'],
   ])('refuses the misspelt key %s, naming %s', (typo, meant) => {
     expect(problemsOf({ [typo]: 'x' })).toEqual([`${typo}: unknown context key; did you mean ${meant}?`]);
+  });
+
+  it('reads tenantRoles as a JSON object from cdk.json', () => {
+    expect(
+      parse({ tenantRoles: { globex: 'arn:aws:iam::111122223333:role/globex-access' } }).tenantRoles,
+    ).toEqual({ globex: 'arn:aws:iam::111122223333:role/globex-access' });
+  });
+
+  it('refuses the retired key extraTenantRoleArns, saying what to write instead', () => {
+    expect(problemsOf({ extraTenantRoleArns: 'arn:aws:iam::111122223333:role/globex-access' })).toEqual([
+      'extraTenantRoleArns: replaced by tenantRoles, which binds each tenant-owned role to its tenant: write a ' +
+        'JSON object {"<tenantId>": "<role ARN>"}, e.g. ' +
+        '-c tenantRoles=\'{"globex":"arn:aws:iam::111122223333:role/globex-access"}\'',
+    ]);
   });
 
   it("ignores other tools' keys: feature flags, CDK's own settings, lookups", () => {

@@ -15,7 +15,7 @@ interface Statement {
 const asList = (value: unknown) => (Array.isArray(value) ? [...value].sort() : [value]);
 
 describe('VendFunction', () => {
-  const synthesized = synth({ extraTenantRoleArns: ['arn:aws:iam::111122223333:role/globex-access'] });
+  const synthesized = synth({ tenantRoles: { globex: 'arn:aws:iam::111122223333:role/globex-access' } });
   const { stack, resourceOf } = synthesized;
   const fn = resourceOf(stack.vendFunction.function).Properties as Record<string, unknown>;
   const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -50,6 +50,7 @@ describe('VendFunction', () => {
       TENANT_TABLE_NAME: arnOf(stack.tenantTable.tableName),
       TENANT_CACHE_TTL_SECONDS: '30',
       TENANT_ROLE_ARN: arnOf(stack.tenantAccessRole.roleArn),
+      TENANT_ROLES: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
       DATA_BUCKETS: arnOf(stack.dataBuckets.bucketNames.join(',')),
       TENANT_PREFIX_TEMPLATE: 'tenants/{tenant}/',
       ALLOWED_REGIONS: '<AWS::Region>',
@@ -131,6 +132,29 @@ describe('VendFunction', () => {
       expect(asList(sts[0]?.Resource)).toEqual(
         [arnOf(stack.tenantAccessRole.roleArn), 'arn:aws:iam::111122223333:role/globex-access'].sort(),
       );
+    });
+
+    it('may assume the tenant access role only when the deployment maps no tenant-owned roles', () => {
+      const plain = synth();
+      const plainPolicy = plain.resourceOf(plain.stack.vendFunction.role.node.findChild('DefaultPolicy'))
+        .Properties as { PolicyDocument: { Statement: Statement[] } };
+      const plainEnv = (
+        plain.resourceOf(plain.stack.vendFunction.function).Properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables;
+      const assume = plainPolicy.PolicyDocument.Statement.find((s) => s.Sid === 'AssumeTenantRoles');
+
+      expect(render(plain.stack.resolve(assume?.Resource))).toEqual(
+        render(plain.stack.resolve(plain.stack.tenantAccessRole.roleArn)),
+      );
+      expect(plainEnv.TENANT_ROLES).toBe('{}');
+    });
+
+    it('outputs its role ARN, the principal a tenant-owned role trusts', () => {
+      expect(
+        render(synthesized.template.findOutputs('VendFunctionRoleArn').VendFunctionRoleArn?.Value),
+      ).toEqual(arnOf(stack.vendFunction.role.roleArn));
     });
 
     it('may write to its own log group only', () => {

@@ -51,7 +51,12 @@ export function callerTenant(scenario: Scenario): Tenant {
       region: REGION,
     },
     scenario.caller,
-    { maxSessionSeconds: 3600, dataBuckets: scenario.dataBuckets, prefixTemplate: scenario.prefixTemplate },
+    {
+      maxSessionSeconds: 3600,
+      dataBuckets: scenario.dataBuckets,
+      prefixTemplate: scenario.prefixTemplate,
+      tenantRoles: new Map(),
+    },
   );
 }
 

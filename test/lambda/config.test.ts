@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       COGNITO_CLIENT_IDS: ['1example23456789'],
       TENANT_CACHE_TTL_SECONDS: 30,
       TENANT_PREFIX_TEMPLATE: 'tenants/{tenant}/',
+      TENANT_ROLES: new Map(),
       ALLOWED_REGIONS: [],
       TENANT_CLAIM: 'custom:tenant_id',
       ALLOWED_ORIGINS: [],
@@ -49,6 +50,31 @@ describe('loadConfig', () => {
       JWT_AUDIENCE: null,
       CREDENTIAL_CACHE_MIN_REMAINING_SHARE: 0.75,
     });
+  });
+
+  it('reads the tenant-owned roles by tenant from TENANT_ROLES', () => {
+    const config = loadConfig({
+      ...MINIMAL,
+      TENANT_ROLES: '{"acme":"arn:aws:iam::210987654321:role/acme-data"}',
+    });
+
+    expect(config.TENANT_ROLES).toEqual(new Map([['acme', 'arn:aws:iam::210987654321:role/acme-data']]));
+  });
+
+  it.each([
+    ['not JSON', 'acme=arn', 'TENANT_ROLES: is not JSON'],
+    [
+      'a wildcard role',
+      '{"acme":"arn:aws:iam::210987654321:role/*"}',
+      'TENANT_ROLES: acme: "arn:aws:iam::210987654321:role/*" is not an IAM role ARN (no wildcards)',
+    ],
+    [
+      'a bad tenant id',
+      '{"ACME":"arn:aws:iam::210987654321:role/acme-data"}',
+      'TENANT_ROLES: "ACME": is not a tenant id',
+    ],
+  ])('refuses TENANT_ROLES that is %s', (_, value, message) => {
+    expect(() => loadConfig({ ...MINIMAL, TENANT_ROLES: value })).toThrow(message);
   });
 
   it('names every bad variable in one error, so a bad deployment fails at init', () => {

@@ -86,6 +86,7 @@ export function useHandler(env: Readonly<Record<string, string>> = {}): void {
       TENANT_TABLE_NAME: 'credvend-tenants',
       TENANT_CACHE_TTL_SECONDS: '0',
       TENANT_ROLE_ARN: ROLE_ARN,
+      TENANT_ROLES: JSON.stringify({ globex: GLOBEX_ROLE_ARN }),
       DATA_BUCKETS: 'credvend-data,credvend-archive',
       ALLOWED_REGIONS: 'eu-west-1,us-east-1',
       ALLOWED_ORIGINS: 'https://app.example.com',

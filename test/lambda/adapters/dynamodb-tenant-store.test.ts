@@ -103,6 +103,18 @@ const INVALID_RECORDS: readonly [string, string, Record<string, unknown>, RegExp
   ],
   ['no status', 'bad-missing-status', { status: undefined }, /status/],
   [
+    "another tenant's role",
+    'bad-role',
+    { roleArn: 'arn:aws:iam::210987654321:role/globex-data', externalId: 'bad-role-external-1' },
+    /roleArn: arn:aws:iam::210987654321:role\/globex-data is not the role this deployment maps to tenant bad-role \(it maps none\)/,
+  ],
+  [
+    'a role without an external id',
+    'bad-no-external-id',
+    { roleArn: 'arn:aws:iam::210987654321:role/globex-data' },
+    /externalId: required with roleArn/,
+  ],
+  [
     'a wildcard prefix',
     'bad-wildcard',
     { grants: [{ bucket: DATA_BUCKET, prefix: 'tenants/bad-wildcard/*', access: ['read'] }] },

@@ -8,6 +8,10 @@ export const RULES: TenantRecordRules = {
   maxSessionSeconds: 3600,
   dataBuckets: [DATA_BUCKET, 'credvend-archive'],
   prefixTemplate: 'tenants/{tenant}/',
+  tenantRoles: new Map([
+    ['acme', 'arn:aws:iam::210987654321:role/acme-data'],
+    ['globex', 'arn:aws:iam::210987654321:role/globex-data'],
+  ]),
 };
 
 export const ACME: Tenant = {

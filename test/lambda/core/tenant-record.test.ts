@@ -80,6 +80,84 @@ describe('parseTenantRecord', () => {
     });
   });
 
+  describe('with a tenant-owned role', () => {
+    const ACME_ROLE = 'arn:aws:iam::210987654321:role/acme-data';
+    const GLOBEX_ROLE = 'arn:aws:iam::333344445555:role/globex-data';
+    const RULES_WITH_GLOBEX = {
+      ...RULES,
+      tenantRoles: new Map([
+        ['acme', ACME_ROLE],
+        ['globex', GLOBEX_ROLE],
+      ]),
+    };
+
+    it('reads the role this deployment maps to the tenant, with its external id', () => {
+      const tenant = parseTenantRecord(
+        { ...RECORD, roleArn: ACME_ROLE, externalId: 'generated-id-1' },
+        'acme',
+        RULES,
+      );
+
+      expect(tenant).toEqual({ ...ACME, roleArn: ACME_ROLE, externalId: 'generated-id-1' });
+    });
+
+    it('refuses the role the deployment maps to another tenant, naming the one it maps', () => {
+      const check = checkTenantRecord(
+        { ...RECORD, roleArn: GLOBEX_ROLE, externalId: 'generated-id-1' },
+        'acme',
+        RULES_WITH_GLOBEX,
+      );
+
+      expect(check).toEqual({
+        ok: false,
+        problems: [
+          `roleArn: ${GLOBEX_ROLE} is not the role this deployment maps to tenant acme (it maps ${ACME_ROLE})`,
+        ],
+      });
+    });
+
+    it('refuses any role for a tenant the deployment maps none to', () => {
+      const check = checkTenantRecord(
+        { ...RECORD, tenantId: 'initech', roleArn: ACME_ROLE, externalId: 'generated-id-1' },
+        'initech',
+        RULES_WITH_GLOBEX,
+      );
+
+      expect(check).toEqual({
+        ok: false,
+        problems: [
+          'grants.0.prefix: grant prefix tenants/acme/ is outside the tenant root tenants/initech/',
+          'grants.1.prefix: grant prefix tenants/acme/uploads/ is outside the tenant root tenants/initech/',
+          `roleArn: ${ACME_ROLE} is not the role this deployment maps to tenant initech (it maps none)`,
+        ],
+      });
+    });
+
+    it('refuses a tenant-owned role without an external id', () => {
+      expect(() => parseTenantRecord({ ...RECORD, roleArn: ACME_ROLE }, 'acme', RULES)).toThrow(
+        expect.objectContaining({
+          detail:
+            'tenant acme: externalId: required with roleArn (credvend-admin generates it when it sets roleArn)',
+        }),
+      );
+    });
+
+    it('refuses every role when the deployment maps none', () => {
+      const check = checkTenantRecord(
+        { ...RECORD, roleArn: ACME_ROLE, externalId: 'generated-id-1' },
+        'acme',
+        { ...RULES, tenantRoles: new Map() },
+      );
+
+      expect(check).toEqual({
+        ok: false,
+        problems: [
+          `roleArn: ${ACME_ROLE} is not the role this deployment maps to tenant acme (it maps none)`,
+        ],
+      });
+    });
+  });
+
   it('defaults the allowed regions to the home region', () => {
     const { regions: _, ...rest } = RECORD;
     expect(parseTenantRecord(rest, 'acme', RULES).regions).toEqual(['eu-west-1']);
