@@ -4,7 +4,8 @@
  * nothing, suspension answers 403 TENANT_SUSPENDED once the tenant cache expires, and resume undoes it; revocation
  * takes back live S3 sessions through the sandbox's IAM and S3 fronts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -13,8 +14,15 @@ import { TENANT_ROLE_NAME } from '../../sandbox/account/local-account';
 import { sandboxState, writeSandboxState } from '../../sandbox/state-file';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { killAll, spawnScript } from '../sandbox/child-process';
-import { callApi, devToken, sandboxS3Client, useSandbox, vendCredentials } from '../sandbox/sandbox-harness';
-import { registerSecret } from '../support/leak-scan';
+import {
+  callApi,
+  devToken,
+  sandboxS3Client,
+  useSandbox,
+  type VendedCredentials,
+  vendCredentials,
+} from '../sandbox/sandbox-harness';
+import { registerSecret, scanLogOutput } from '../support/leak-scan';
 
 const sandbox = useSandbox({ env: { TENANT_CACHE_TTL_SECONDS: '1' } });
 const OPERATOR_ARN = 'arn:aws:iam::000000000000:user/credvend-operator';
@@ -35,6 +43,37 @@ afterAll(async () => {
   await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const AWS_CLI = '/usr/bin/aws';
+if (!existsSync(AWS_CLI))
+  process.stdout.write(`${AWS_CLI} not installed: the AWS CLI revocation test is skipped\n`);
+
+/** Runs the AWS CLI with only `credentials` as its AWS configuration; never rejects. */
+function awsCli(
+  args: string[],
+  credentials: Record<string, string>,
+): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      AWS_CLI,
+      args,
+      {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: dir,
+          AWS_CONFIG_FILE: join(dir, 'none'),
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+          AWS_DEFAULT_REGION: 'eu-west-1',
+          ...credentials,
+        },
+      },
+      (error, _stdout, stderr) => {
+        scanLogOutput(stderr);
+        resolve({ code: error === null ? 0 : Number((error as { code?: number }).code ?? 1), stderr });
+      },
+    );
+  });
+}
 
 /** Runs `credvend-admin --local ARGS` in a child process (stdin not a terminal) and waits for it. */
 async function admin(...args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
@@ -182,6 +221,48 @@ describe('credvend-admin --local', () => {
       sandbox().account.deleteRolePolicy(TENANT_ROLE_NAME, REVOCATION_POLICY_NAME);
     }
   });
+
+  (existsSync(AWS_CLI) ? it : it.skip)(
+    'revokes: an aws s3 cp with acme credentials vended before fails with AccessDenied, a fresh vend works, globex is untouched',
+    async () => {
+      const before = await vendCredentials(sandbox(), 'acme', 'dave');
+      const globex = await vendCredentials(sandbox(), 'globex', 'erin');
+      const cp = (credentials: VendedCredentials | 'container', tenant: string) =>
+        awsCli(
+          [
+            's3',
+            'cp',
+            `s3://${LOCAL_DATA_BUCKET}/tenants/${tenant}/README.txt`,
+            '-',
+            '--endpoint-url',
+            sandbox().s3Url,
+          ],
+          credentials === 'container'
+            ? {
+                AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sandbox().apiUrl}/v1/credentials/container`,
+                AWS_CONTAINER_AUTHORIZATION_TOKEN: `Bearer ${devToken(sandbox(), tenant, 'dave')}`,
+              }
+            : {
+                AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+                AWS_SESSION_TOKEN: credentials.sessionToken,
+              },
+        );
+      expect((await cp(before, 'acme')).code).toBe(0);
+      try {
+        expect((await admin('tenants', 'revoke', 'acme', '--yes')).code).toBe(0);
+
+        const refused = await cp(before, 'acme');
+        expect(refused.code).not.toBe(0);
+        // `cp` from S3 starts with HeadObject, whose error has no body: the CLI names the status.
+        expect(refused.stderr).toMatch(/\(403\)|AccessDenied/);
+        expect((await cp(globex, 'globex')).code).toBe(0);
+        await eventually(async () => (await cp('container', 'acme')).code === 0);
+      } finally {
+        sandbox().account.deleteRolePolicy(TENANT_ROLE_NAME, REVOCATION_POLICY_NAME);
+      }
+    },
+  );
 
   it('lists the tenants as a table', async () => {
     const result = await admin('tenants', 'list');

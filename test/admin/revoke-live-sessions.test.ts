@@ -7,7 +7,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { IamSessionRevoker } from '../../admin/iam-session-revoker';
 import { stsSafeName } from '../../lambda/core/session-plan';
-import { REVOCATION_POLICY_NAME } from '../../lib/policies/revocation-policy';
+import { parseRevocationPolicy, REVOCATION_POLICY_NAME } from '../../lib/policies/revocation-policy';
 import { TENANT_ROLE_NAME } from '../../sandbox/account/local-account';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { sandboxIamClient, sandboxS3Client, useSandbox, vendCredentials } from '../sandbox/sandbox-harness';
@@ -69,6 +69,27 @@ describe('revoking live sessions through the IAM front', () => {
 
       await waitPast(tenantCutoff);
       expect(await readReadme(await s3As('acme', 'alice'), 'acme')).toBe('ok');
+    } finally {
+      sandbox().account.deleteRolePolicy(TENANT_ROLE_NAME, REVOCATION_POLICY_NAME);
+      iam.destroy();
+    }
+  });
+
+  it('prunes, on the next change, the entries no live session can match any more', async () => {
+    const iam = sandboxIamClient(sandbox());
+    const revokerAt = (nowMs: number) =>
+      new IamSessionRevoker(iam, { roleName: TENANT_ROLE_NAME, maxSessionSeconds: 3600, now: () => nowMs });
+    const wholeSecond = (ms: number) =>
+      new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const start = Date.now();
+    try {
+      await revokerAt(start).revoke({ tenantId: 'globex', before: wholeSecond(start) });
+      // An hour and a second later, every session issued before globex's entry has expired anyway.
+      const later = start + 3_601_000;
+      await revokerAt(later).revoke({ tenantId: 'acme', before: wholeSecond(later) });
+
+      const stored = sandbox().account.listRolePolicies(TENANT_ROLE_NAME).get(REVOCATION_POLICY_NAME);
+      expect(parseRevocationPolicy(stored)).toEqual([{ tenantId: 'acme', before: wholeSecond(later) }]);
     } finally {
       sandbox().account.deleteRolePolicy(TENANT_ROLE_NAME, REVOCATION_POLICY_NAME);
       iam.destroy();
