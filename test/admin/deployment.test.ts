@@ -16,6 +16,7 @@ import { resolveDeployment } from '../../admin/resolve-deployment';
 import { deploymentFromStack } from '../../admin/stack-deployment';
 import { writeSandboxState } from '../../sandbox/state-file';
 import { failureOf } from '../support/async';
+import { sampleSandboxState } from '../support/sandbox-state';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-prod-TenantAccessRole-4D5E6F';
 
@@ -282,23 +283,13 @@ describe('resolveDeployment', () => {
 
   it('finds the running sandbox through its state file for --local, endpoints and operator included', async () => {
     const file = join(dir, 'sandbox.json');
-    writeSandboxState(file, {
-      version: 1,
-      pid: process.pid,
-      apiUrl: 'http://127.0.0.1:3000',
-      stsUrl: 'http://127.0.0.1:3001',
-      dynamoDbUrl: 'http://127.0.0.1:3002',
-      s3Url: 'http://127.0.0.1:3004',
-      iamUrl: 'http://127.0.0.1:3005',
-      region: 'eu-west-1',
-      tableName: 'credvend-tenants',
-      tenantRoleArn: 'arn:aws:iam::000000000000:role/credvend-tenant-access',
-      dataBuckets: ['credvend-local-data'],
-      prefixTemplate: 'tenants/{tenant}/',
-      regions: ['eu-west-1', 'us-east-1'],
-      maxSessionSeconds: 3600,
-      operator: { accessKeyId: 'AKIDOPERATOR', secretAccessKey: 'operator-secret' },
-    });
+    writeSandboxState(
+      file,
+      sampleSandboxState({
+        iamUrl: 'http://127.0.0.1:3005',
+        operator: { accessKeyId: 'AKIDOPERATOR', secretAccessKey: 'operator-secret' },
+      }),
+    );
 
     const deployment = await resolveDeployment({ local: true }, { env: { CREDVEND_STATE_FILE: file } });
 

@@ -12,22 +12,9 @@ import {
   stateFileFrom,
   writeSandboxState,
 } from '../../sandbox/state-file';
+import { sampleSandboxState } from '../support/sandbox-state';
 
-const STATE: SandboxState = {
-  version: 1,
-  pid: process.pid,
-  apiUrl: 'http://127.0.0.1:3000',
-  stsUrl: 'http://127.0.0.1:3001',
-  dynamoDbUrl: 'http://127.0.0.1:3002',
-  s3Url: 'http://127.0.0.1:3004',
-  region: 'eu-west-1',
-  tableName: 'credvend-tenants',
-  tenantRoleArn: 'arn:aws:iam::000000000000:role/credvend-tenant-access',
-  dataBuckets: ['credvend-local-data'],
-  prefixTemplate: 'tenants/{tenant}/',
-  regions: ['eu-west-1', 'us-east-1'],
-  maxSessionSeconds: 3600,
-};
+const STATE: SandboxState = sampleSandboxState();
 
 function thrownBy(run: () => unknown): SandboxStateError {
   try {
