@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type CliIo, main } from '../../admin/cli';
 import { STATE_FILE_ENV, writeSandboxState } from '../../sandbox/state-file';
 import { type LocalDynamoDb, startDynalite } from '../support/dynalite';
+import { sampleSandboxState } from '../support/sandbox-state';
 import { tenantRecord } from './admin-fixtures';
 
 let dynalite: LocalDynamoDb;
@@ -18,22 +19,19 @@ beforeAll(async () => {
   dynalite = await startDynalite();
   dir = mkdtempSync(join(tmpdir(), 'credvend-admin-cli-'));
   const stateFile = join(dir, 'sandbox.json');
-  writeSandboxState(stateFile, {
-    version: 1,
-    pid: process.pid,
-    apiUrl: 'http://127.0.0.1:9',
-    // Nothing listens there: the actor falls back to the OS user name at once.
-    stsUrl: 'http://127.0.0.1:9',
-    s3Url: 'http://127.0.0.1:9',
-    dynamoDbUrl: dynalite.endpoint,
-    region: 'eu-west-1',
-    tableName: dynalite.tableName,
-    tenantRoleArn: 'arn:aws:iam::000000000000:role/credvend-tenant-access',
-    dataBuckets: ['credvend-data'],
-    prefixTemplate: 'tenants/{tenant}/',
-    regions: ['eu-west-1'],
-    maxSessionSeconds: 3600,
-  });
+  writeSandboxState(
+    stateFile,
+    sampleSandboxState({
+      apiUrl: 'http://127.0.0.1:9',
+      // Nothing listens there: the actor falls back to the OS user name at once.
+      stsUrl: 'http://127.0.0.1:9',
+      s3Url: 'http://127.0.0.1:9',
+      dynamoDbUrl: dynalite.endpoint,
+      tableName: dynalite.tableName,
+      dataBuckets: ['credvend-data'],
+      regions: ['eu-west-1'],
+    }),
+  );
   process.env[STATE_FILE_ENV] = stateFile;
 });
 afterAll(async () => {
