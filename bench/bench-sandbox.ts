@@ -89,7 +89,8 @@ function environmentOf(config: Config): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(config)) {
     if (name === 'regions' || value === undefined) continue;
-    env[name] = Array.isArray(value) ? value.join(',') : value === null ? 'null' : String(value);
+    if (value instanceof Map) env[name] = JSON.stringify(Object.fromEntries(value));
+    else env[name] = Array.isArray(value) ? value.join(',') : value === null ? 'null' : String(value);
   }
   return env;
 }
