@@ -118,9 +118,14 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const s3Error = tooLarge
       ? headerSectionTooLarge()
       : new S3Error('BadRequest', 400, 'An error occurred when parsing the HTTP request.');
-    const body = renderS3Error(s3Error, randomBytes(8).toString('hex').toUpperCase());
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const body = renderS3Error(s3Error, requestId);
+    // S3 puts its request ids on every answer, these included.
+    const ids = Object.entries(requestIdHeaders(requestId))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(
-      `HTTP/1.1 ${s3Error.status} Bad Request\r\ncontent-type: application/xml\r\n` +
+      `HTTP/1.1 ${s3Error.status} Bad Request\r\ncontent-type: application/xml\r\n${ids}` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });

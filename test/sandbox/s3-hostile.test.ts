@@ -475,6 +475,19 @@ describe('the S3 endpoint, on malformed requests', () => {
     },
   ]);
 
+  it("gives a request node itself cannot parse S3's request ids too, the body's matching the header", async () => {
+    const response = await send({
+      method: 'GET',
+      target: path(ACME_README),
+      headers: { 'x-pad': 'p'.repeat(102400) },
+    });
+    const requestId = String(response.headers['x-amz-request-id']);
+
+    expect(requestId).toMatch(/^[0-9A-F]{16}$/);
+    expect(response.body.toString()).toContain(`<RequestId>${requestId}</RequestId>`);
+    expect(response.headers['x-amz-id-2']).toBeTruthy();
+  });
+
   it('answers an operation S3 has but the emulator does not with 501 NotImplemented, and keeps serving', async () => {
     const response = await send(
       await signed({ method: 'GET', path: path(ACME_README), query: { torrent: '' } }),
