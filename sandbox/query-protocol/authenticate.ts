@@ -3,9 +3,10 @@
  * the service's signing name), known access key, session token present and bound to the key, session expiry,
  * request-date skew, signature.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { KnownCredentials } from '../account/account';
 import { type Principal, userIdOf } from '../account/principals';
+import { sameSecret } from '../account/secret-compare';
 import type { SessionStore, StoredSession } from '../account/sessions';
 import type { SessionTag } from '../account/types';
 import {
@@ -141,10 +142,4 @@ function formatAmzDate(epochMs: number): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Constant-time comparison of two secrets of any length (their digests have equal length). */
-function sameSecret(provided: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(provided), digest(expected));
 }

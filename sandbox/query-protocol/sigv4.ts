@@ -2,10 +2,11 @@
  * SigV4 header authentication: parse the `Authorization` header, then re-sign the received request with the
  * claimed key's secret through @smithy/signature-v4 and compare the signatures in constant time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { sameSignature, sha256Hex } from '../account/secret-compare';
 import { incompleteSignature, type QueryError } from './errors';
 
 /** The parts of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
@@ -102,7 +103,7 @@ export function headerValue(rawHeaders: readonly string[], name: string): string
 /** Whether an `x-amz-content-sha256` header, when present, is the real hash of the body. */
 export function payloadHashMatches(request: ReceivedRequest): boolean {
   const claimed = headerValue(request.rawHeaders, 'x-amz-content-sha256');
-  return claimed === undefined || claimed === createHash('sha256').update(request.body).digest('hex');
+  return claimed === undefined || claimed === sha256Hex(request.body);
 }
 
 /**
@@ -148,10 +149,5 @@ export async function signatureMatches(
     },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1];
-  return expected !== undefined && constantTimeHexEqual(expected, auth.signature);
-}
-
-function constantTimeHexEqual(expected: string, provided: string): boolean {
-  if (!/^[0-9a-f]{64}$/.test(provided)) return false;
-  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(provided, 'hex'));
+  return expected !== undefined && sameSignature(expected, auth.signature);
 }

@@ -3,10 +3,10 @@
  * (presigned URLs); the signature is recomputed with @smithy/signature-v4 over the request as received, and the
  * payload (hashed, unsigned or `aws-chunked`) is verified before it is handed on.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { getCanonicalHeaders, getCanonicalQuery, SignatureV4 } from '@smithy/signature-v4';
+import { sameSecret, sameSignature, sha256Hex } from '../account/secret-compare';
 import {
   type AwsChunkedFraming,
   decodeAwsChunked,
@@ -230,19 +230,4 @@ function decodeComponent(text: string): string {
 function wireBytes(text: string): Buffer {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole latin1 range is the point
   return Buffer.from(text, /^[\x00-\xff]*$/.test(text) ? 'latin1' : 'utf8');
-}
-
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function sameSignature(expected: string, provided: string): boolean {
-  if (!/^[0-9a-f]{64}$/.test(provided)) return false;
-  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(provided, 'hex'));
-}
-
-/** Constant-time comparison of two secrets of any length (their digests have equal length). */
-function sameSecret(provided: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(provided), digest(expected));
 }

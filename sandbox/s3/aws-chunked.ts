@@ -1,5 +1,5 @@
 /** Decoding of `aws-chunked` request bodies (S3 chunked uploads), with S3's chunk and trailer signature checks. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSignature, sha256Hex } from '../account/secret-compare';
 import {
   bodyTerminatedUnexpectedly,
   incompleteBody,
@@ -223,8 +223,7 @@ function chunkSignature(extension: string | undefined): string {
 
 async function verify(signing: ChunkSigning, stringToSign: string, provided: string): Promise<void> {
   const expected = await signing.sign(stringToSign);
-  const wellFormed = /^[0-9a-f]{64}$/.test(provided);
-  if (!wellFormed || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(provided, 'hex'))) {
+  if (!sameSignature(expected, provided)) {
     throw signatureDoesNotMatch({
       AWSAccessKeyId: signing.accessKeyId,
       StringToSign: stringToSign,
@@ -242,8 +241,4 @@ function readLine(body: Buffer, start: number): { readonly text: string; readonl
 
 function isEmptyOrCrlf(rest: Buffer): boolean {
   return rest.length === 0 || (rest.length === 2 && rest[0] === 0x0d && rest[1] === 0x0a);
-}
-
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
