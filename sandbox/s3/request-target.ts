@@ -1,4 +1,5 @@
 /** Where a path-style S3 request points: the bucket, the literal object key, and the decoded query parameters. */
+import { decodeForm, toParams } from '../query-protocol/form';
 import { S3Error } from './errors';
 
 /** A request's target. */
@@ -13,9 +14,9 @@ export interface ParsedTarget {
 
 const invalidUri = (): S3Error => new S3Error('InvalidURI', 400, "Couldn't parse the specified URI.");
 
-function decode(text: string, plusIsSpace: boolean): string {
+function decode(text: string): string {
   try {
-    return decodeURIComponent(plusIsSpace ? text.replaceAll('+', ' ') : text);
+    return decodeURIComponent(text);
   } catch {
     throw invalidUri();
   }
@@ -26,15 +27,10 @@ export function parseTarget(rawPath: string, rawQuery: string): ParsedTarget {
   if (!rawPath.startsWith('/')) throw invalidUri();
   const rest = rawPath.slice(1);
   const slash = rest.indexOf('/');
-  const bucket = decode(slash === -1 ? rest : rest.slice(0, slash), false);
+  const bucket = decode(slash === -1 ? rest : rest.slice(0, slash));
   // In a path, `+` is a literal plus; only query strings use it for a space.
-  const key = slash === -1 ? '' : decode(rest.slice(slash + 1), false);
-  const query = new Map<string, string>();
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = decode(eq === -1 ? part : part.slice(0, eq), true);
-    if (!query.has(name)) query.set(name, decode(eq === -1 ? '' : part.slice(eq + 1), true));
-  }
-  return { bucket, key, query };
+  const key = slash === -1 ? '' : decode(rest.slice(slash + 1));
+  const pairs = decodeForm(rawQuery);
+  if (pairs === undefined) throw invalidUri();
+  return { bucket, key, query: toParams(pairs) };
 }
