@@ -6,14 +6,11 @@ import { Duration } from 'aws-cdk-lib';
 import { ArnPrincipal, type IRole, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TENANT_TAG_KEY } from '../../lambda/core/session-plan';
 import { acknowledge, wildcardResourceFinding } from '../nag';
 import { abacPrefix, DEFAULT_PREFIX_TEMPLATE, tenantAccessPolicy } from '../policies/tenant-access-policy';
+import { tenantAccessTrustPolicy } from '../policies/trust-policies';
 
 export { DEFAULT_PREFIX_TEMPLATE, TENANT_OBJECT_ACTIONS } from '../policies/tenant-access-policy';
-
-/** What the vend function must be allowed to do on a tenant access role (trust policy and its own policy alike). */
-export const ASSUME_WITH_SESSION_TAGS_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
 
 /** Properties of {@link TenantAccessRole}. */
 export interface TenantAccessRoleProps {
@@ -29,22 +26,13 @@ export interface TenantAccessRoleProps {
 }
 
 /**
- * The trusted role as a principal that must tag the session with `tenant` (and nothing else) and name its source,
- * in one statement: STS evaluates the request's tags and source identity for each of the three actions.
+ * The trusted role as a principal that must tag the session with `tenant` (and nothing else) and name its source:
+ * `tenantAccessTrustPolicy`'s statements, one per action (see `lib/policies/trust-policies.ts`).
  */
 class TenantTaggingPrincipal extends ArnPrincipal {
   public override addToAssumeRolePolicy(document: PolicyDocument): void {
     document.addStatements(
-      new PolicyStatement({
-        actions: ASSUME_WITH_SESSION_TAGS_ACTIONS,
-        principals: [new ArnPrincipal(this.arn)],
-        conditions: {
-          // `?*`, not `*`: the tag must be present and non-empty. A missing key fails a StringLike test.
-          StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*', 'sts:SourceIdentity': '?*' },
-          // ForAllValues alone passes when no tag is sent at all; the StringLike above closes that gap.
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
-        },
-      }),
+      ...tenantAccessTrustPolicy(this.arn).Statement.map((statement) => PolicyStatement.fromJson(statement)),
     );
   }
 }

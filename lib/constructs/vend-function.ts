@@ -8,7 +8,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { tenantRolesJson } from '../../lambda/core/tenant-roles';
 import { acknowledge } from '../nag';
-import { ASSUME_WITH_SESSION_TAGS_ACTIONS, DEFAULT_PREFIX_TEMPLATE } from './tenant-access-role';
+import { VEND_TRUST_ACTIONS } from '../policies/trust-policies';
+import { DEFAULT_PREFIX_TEMPLATE } from './tenant-access-role';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
@@ -203,7 +204,7 @@ export class VendFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'AssumeTenantRoles',
-        actions: ASSUME_WITH_SESSION_TAGS_ACTIONS,
+        actions: [...VEND_TRUST_ACTIONS],
         resources: [defaultRole.roleArn, ...new Set(Object.values(tenantRoles))],
       }),
     );

@@ -34,25 +34,29 @@ describe('TenantAccessRole', () => {
   const role = tenantRoleOf(synthesized);
   const dataBucketArn = render(stack.resolve(stack.dataBuckets.buckets[0]?.bucketArn));
 
-  it('trusts only the vend function role, in a single statement', () => {
-    expect(role.trust).toHaveLength(1);
-    expect(role.trust[0]?.Effect).toBe('Allow');
-    expect(role.trust[0]?.Principal).toEqual({ AWS: render(stack.resolve(stack.vendFunction.role.roleArn)) });
-  });
+  it('trusts only the vend function role, one statement per action it needs', () => {
+    const vendRole = render(stack.resolve(stack.vendFunction.role.roleArn));
 
-  it('lets the trusted role assume it only with session tags and a source identity', () => {
-    expect(asList(role.trust[0]?.Action ?? [])).toEqual([
-      'sts:AssumeRole',
-      'sts:SetSourceIdentity',
-      'sts:TagSession',
+    expect(role.trust.map((statement) => [statement.Effect, statement.Principal, statement.Action])).toEqual([
+      ['Allow', { AWS: vendRole }, 'sts:AssumeRole'],
+      ['Allow', { AWS: vendRole }, 'sts:TagSession'],
+      ['Allow', { AWS: vendRole }, 'sts:SetSourceIdentity'],
     ]);
   });
 
-  it('requires a non-empty tenant tag, a source identity, and no tag key but tenant', () => {
+  it('requires a non-empty tenant tag, no tag key but tenant, and a source identity to assume it', () => {
     expect(role.trust[0]?.Condition).toEqual({
       StringLike: { 'aws:RequestTag/tenant': '?*', 'sts:SourceIdentity': '?*' },
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
     });
+  });
+
+  it('conditions the tagging and naming statements only on what their actions see', () => {
+    expect(role.trust[1]?.Condition).toEqual({
+      StringLike: { 'aws:RequestTag/tenant': '?*' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
+    });
+    expect(role.trust[2]?.Condition).toEqual({ StringLike: { 'sts:SourceIdentity': '?*' } });
   });
 
   it('caps sessions at one hour, the role-chaining limit', () => {

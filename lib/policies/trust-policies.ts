@@ -1,0 +1,98 @@
+/**
+ * Who may assume the roles vended sessions run as: only the vend function's role, and only for a tagged, named
+ * session. As plain JSON shared by the stack (the tenant access role), `credvend-admin tenants trust-policy` (a
+ * tenant's own role) and the tests that evaluate both with the IAM policy simulator.
+ *
+ * One statement per action, each conditioned only on the keys AWS's Service Authorization Reference lists for that
+ * action: `sts:AssumeRole` sees the tags, the source identity and the external id; `sts:TagSession` sees the tags
+ * only; `sts:SetSourceIdentity` the source identity only. A condition on a key an action's request does not carry
+ * fails, so a single statement for all three actions would refuse every vend. Every requirement is on the
+ * `sts:AssumeRole` statement, which STS evaluates for every call; the other two repeat what their action can see.
+ */
+import { TENANT_TAG_KEY } from '../../lambda/core/session-plan';
+import type { PolicyJson } from './tenant-access-policy';
+
+/** The actions a vend asks of a trust policy. */
+export const VEND_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] as const;
+
+type Conditions = Record<string, Record<string, string | string[]>>;
+
+/** The request a trust policy admits. */
+interface TrustRequirements {
+  /** Conditions on `aws:RequestTag/tenant` and `aws:TagKeys` (seen by AssumeRole and TagSession). */
+  readonly tags: Conditions;
+  /** `sts:ExternalId` (seen by AssumeRole only). */
+  readonly externalId?: string;
+}
+
+// `?*`: present and non-empty (a missing key fails StringLike).
+const NAMED_SOURCE: Conditions = { StringLike: { 'sts:SourceIdentity': '?*' } };
+
+/** The conditions of all of `parts`, operator by operator. */
+function allOf(...parts: Conditions[]): Conditions {
+  const merged: Conditions = {};
+  for (const part of parts) {
+    for (const [operator, keys] of Object.entries(part)) merged[operator] = { ...merged[operator], ...keys };
+  }
+  return merged;
+}
+
+function trustStatements(principalArn: string, requirements: TrustRequirements): Record<string, unknown>[] {
+  const allow = (sid: string, action: string, condition: Conditions) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { AWS: principalArn },
+    Action: action,
+    Condition: condition,
+  });
+  const externalId: Conditions =
+    requirements.externalId === undefined
+      ? {}
+      : { StringEquals: { 'sts:ExternalId': requirements.externalId } };
+  return [
+    allow('AssumeForOneTenant', 'sts:AssumeRole', allOf(externalId, requirements.tags, NAMED_SOURCE)),
+    allow('TagWithTheTenant', 'sts:TagSession', requirements.tags),
+    allow('NameTheUser', 'sts:SetSourceIdentity', NAMED_SOURCE),
+  ];
+}
+
+/**
+ * The tenant access role's trust: the vend function's role, with a non-empty `tenant` tag (and no other tag key)
+ * and a source identity. Which tenant is the session policy's and the ABAC policy's business.
+ */
+export function tenantAccessTrustPolicy(vendRoleArn: string): PolicyJson {
+  return {
+    Version: '2012-10-17',
+    Statement: trustStatements(vendRoleArn, {
+      tags: {
+        StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*' },
+        // ForAllValues alone passes when no tag is sent at all; the StringLike above closes that gap.
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
+      },
+    }),
+  };
+}
+
+/** Whose role, trusting whom. */
+export interface TenantRoleTrustProps {
+  /** The vend function's execution role (the stack output `VendFunctionRoleArn`). */
+  readonly vendRoleArn: string;
+  readonly tenantId: string;
+  /** The tenant's external id, as `credvend-admin` generated it (the record's `externalId`). */
+  readonly externalId: string;
+}
+
+/**
+ * A tenant's own role's trust: the vend function's role, with the platform-generated external id, the session
+ * tagged `tenant=<this tenant>` and a source identity, so that the role never serves another tenant's sessions.
+ * `credvend-admin tenants trust-policy ID` prints it.
+ */
+export function tenantRoleTrustPolicy(props: TenantRoleTrustProps): PolicyJson {
+  return {
+    Version: '2012-10-17',
+    Statement: trustStatements(props.vendRoleArn, {
+      tags: { StringEquals: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: props.tenantId } },
+      externalId: props.externalId,
+    }),
+  };
+}
