@@ -25,6 +25,7 @@ import { type DeploymentOptions, resolveDeployment } from './resolve-deployment'
 import { createSessionRevoker, type SessionRevoker } from './session-revoker';
 import { TenantAdmin, type TenantPlan } from './tenant-admin';
 import { readTenantFile } from './tenant-file';
+import { tenantTrustPolicy } from './tenant-trust';
 
 /** Where the CLI reads and writes; `processIo()` outside tests. */
 export interface CliIo {
@@ -87,6 +88,10 @@ export function createProgram(io: CliIo): Command {
       '--tenant-roles <json>',
       'tenant-owned roles by tenant, JSON {"<tenantId>": "<role ARN>"} (the TENANT_ROLES of the function; default none)',
     )
+    .option(
+      '--vend-role-arn <arn>',
+      "the vend function's role, which tenants' own roles trust (tenants trust-policy)",
+    )
     .option('--region <region>', 'the region of the stack and the table (default AWS_REGION or the profile)');
 
   const tenants = program.command('tenants').description('tenant records and their sessions');
@@ -146,6 +151,22 @@ export function createProgram(io: CliIo): Command {
         async (admin) => {
           const entry = await admin.get(id);
           io.out(`${options.json ? recordJson(entry.record) : renderRecord(entry)}\n`);
+        },
+        { actor: false },
+      );
+    });
+
+  tenants
+    .command('trust-policy <id>')
+    .description(
+      "print the trust policy the tenant's own role needs (its roleArn must trust the vend function)",
+    )
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await withAdmin(
+        command,
+        io,
+        async (admin, deployment) => {
+          io.out(`${JSON.stringify(tenantTrustPolicy(await admin.get(id), deployment), null, 2)}\n`);
         },
         { actor: false },
       );

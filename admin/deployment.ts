@@ -39,6 +39,8 @@ export interface Deployment {
   readonly maxSessionSeconds: number;
   /** Tenant-owned roles by tenant (`TENANT_ROLES`): the only `roleArn` each tenant's record may name. */
   readonly tenantRoles: TenantRoles;
+  /** The vend function's execution role, which a tenant's own role must trust; unknown for bare flags without it. */
+  readonly vendRoleArn?: string;
   readonly aws: AwsSettings;
 }
 
@@ -62,6 +64,8 @@ export interface RawDeployment {
   readonly maxSessionSeconds?: string;
   /** JSON `{"<tenantId>": "<role ARN>"}`. */
   readonly tenantRoles?: string;
+  /** Optional: only `tenants trust-policy` needs it. */
+  readonly vendRoleArn?: string;
   readonly region?: string;
 }
 
@@ -127,6 +131,9 @@ export function checkDeployment(
   const rolesCheck = tenantRolesJson === '' ? undefined : checkTenantRoles(tenantRolesJson);
   if (rolesCheck !== undefined && !rolesCheck.ok)
     problems.push(...rolesCheck.problems.map((p) => `${names.tenantRoles}: ${p}`));
+  const vendRoleArn = raw.vendRoleArn?.trim() || undefined;
+  if (vendRoleArn !== undefined && !ROLE_ARN_PATTERN.test(vendRoleArn))
+    problems.push(`${names.vendRoleArn}: "${vendRoleArn}" is not an IAM role ARN`);
   const region = required('region');
   if (region !== '' && !REGION_PATTERN.test(region))
     problems.push(`${names.region}: "${region}" is not an AWS region`);
@@ -140,6 +147,7 @@ export function checkDeployment(
     regions,
     maxSessionSeconds,
     tenantRoles: rolesCheck?.ok ? rolesCheck.roles : NO_TENANT_ROLES,
+    ...(vendRoleArn !== undefined && { vendRoleArn }),
     aws: { ...aws, region },
   };
 }
@@ -153,6 +161,7 @@ export interface DeploymentFlags {
   readonly regions?: string;
   readonly maxSessionSeconds?: string;
   readonly tenantRoles?: string;
+  readonly vendRoleArn?: string;
   readonly region?: string;
 }
 
@@ -165,6 +174,7 @@ export const DEPLOYMENT_FLAG_NAMES: SettingNames = {
   regions: '--regions',
   maxSessionSeconds: '--max-session-seconds',
   tenantRoles: '--tenant-roles',
+  vendRoleArn: '--vend-role-arn',
   region: '--region',
 };
 
@@ -184,6 +194,7 @@ export function deploymentFromFlags(flags: DeploymentFlags, defaultRegion?: stri
       ...((flags.regions ?? region) !== undefined && { regions: flags.regions ?? region }),
       maxSessionSeconds: flags.maxSessionSeconds ?? String(ROLE_CHAINING_MAX_SESSION_SECONDS),
       tenantRoles: flags.tenantRoles ?? '{}',
+      ...(flags.vendRoleArn !== undefined && { vendRoleArn: flags.vendRoleArn }),
       ...(region !== undefined && { region }),
     },
     { ...DEPLOYMENT_FLAG_NAMES, region: '--region (or AWS_REGION, or a region in your AWS profile)' },
@@ -213,6 +224,7 @@ export function deploymentFromSandbox(state: SandboxState, file: string): Deploy
       regions: 'regions',
       maxSessionSeconds: 'maxSessionSeconds',
       tenantRoles: 'tenantRoles',
+      vendRoleArn: 'vendRoleArn',
       region: 'region',
     },
     `the sandbox (${file})`,

@@ -37,3 +37,4 @@ export { TenantAdmin } from './tenant-admin';
 export { parseTenantFile, readTenantFile } from './tenant-file';
 export type { RecordRevocation, TenantItem } from './tenant-item';
 export { ADMIN_OWNED_ATTRIBUTES, FILE_ATTRIBUTES } from './tenant-item';
+export { tenantTrustPolicy } from './tenant-trust';

@@ -35,6 +35,7 @@ const SETTING_FLAGS = [
   'regions',
   'maxSessionSeconds',
   'tenantRoles',
+  'vendRoleArn',
 ] as const;
 
 /**

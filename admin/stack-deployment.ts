@@ -12,6 +12,7 @@ export const STACK_OUTPUT_NAMES = {
   regions: 'AllowedRegions',
   maxSessionSeconds: 'MaxSessionSeconds',
   tenantRoles: 'TenantRoles',
+  vendRoleArn: 'VendFunctionRoleArn',
 } as const satisfies Omit<SettingNames, 'region'>;
 
 /** The output naming how the function obtains sessions. */

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, main } from '../../admin/cli';
+import { tenantRoleTrustPolicy } from '../../lib/policies/trust-policies';
 import { STATE_FILE_ENV, writeSandboxState } from '../../sandbox/state-file';
-import { type LocalDynamoDb, startDynalite } from '../support/dynalite';
+import { DYNALITE_CREDENTIALS, type LocalDynamoDb, startDynalite } from '../support/dynalite';
 import { sampleSandboxState } from '../support/sandbox-state';
 import { tenantRecord } from './admin-fixtures';
 
@@ -203,6 +204,59 @@ describe('credvend-admin', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('CONFIRMATION_REQUIRED: Offboard tenant leaving');
     expect((await run(['--local', 'tenants', 'get', 'leaving'])).code).toBe(0);
+  });
+
+  it("prints the trust policy of a tenant's own role, and refuses one on the shared role (exit 2)", async () => {
+    const vendRole = 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I';
+    const ownRole = 'arn:aws:iam::210987654321:role/owned-data';
+    // The deployment by flags, its table reached the way the SDK lets any endpoint be set: by environment.
+    const flags = [
+      ...[
+        '--table',
+        dynalite.tableName,
+        '--role-arn',
+        'arn:aws:iam::000000000000:role/credvend-tenant-access',
+      ],
+      ...['--data-buckets', 'credvend-data', '--region', 'eu-west-1'],
+      ...['--tenant-roles', JSON.stringify({ owned: ownRole }), '--vend-role-arn', vendRole],
+    ];
+    const environment = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      // Nothing listens there: the actor is the OS user, and no test reaches AWS.
+      AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: DYNALITE_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DYNALITE_CREDENTIALS.secretAccessKey,
+    };
+    const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, environment);
+    try {
+      await run([
+        ...flags,
+        'tenants',
+        'put',
+        '--yes',
+        '--file',
+        file('t.json', tenantRecord('owned', { roleArn: ownRole })),
+      ]);
+      const externalId = JSON.parse(
+        (await run([...flags, 'tenants', 'get', 'owned', '--json'])).stdout,
+      ).externalId;
+
+      const printed = await run([...flags, 'tenants', 'trust-policy', 'owned']);
+      const shared = await run(['--local', 'tenants', 'trust-policy', 'shown']);
+
+      expect(printed.code).toBe(0);
+      expect(JSON.parse(printed.stdout)).toEqual(
+        tenantRoleTrustPolicy({ vendRoleArn: vendRole, tenantId: 'owned', externalId }),
+      );
+      expect(shared.code).toBe(2);
+      expect(shared.stderr).toContain('INVALID_INPUT: shown uses the shared tenant access role');
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it.each([

@@ -30,6 +30,7 @@ const OUTPUTS: Record<string, string> = {
   MaxSessionSeconds: '3600',
   TenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
   SessionMode: 'role-chaining',
+  VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
 };
 
 const asOutputs = (outputs: Record<string, string>): Output[] =>
@@ -128,6 +129,7 @@ describe('deploymentFromStack', () => {
       source: 'stack credvend-prod (eu-west-1)',
       tableName: 'credvend-prod-TenantTable-1A2B3C',
       tenantRoleArn: ROLE_ARN,
+      vendRoleArn: OUTPUTS.VendFunctionRoleArn,
       dataBuckets: ['acme-data-eu', 'acme-data-us'],
       prefixTemplate: 'tenants/{tenant}/',
       regions: ['eu-west-1', 'us-east-1'],

@@ -88,6 +88,7 @@ describe('the outputs credvend-admin reads', () => {
       ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
       TenantTableName: 'credvend-prod-TenantTable-1A2B3C',
       TenantAccessRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-TenantAccessRole-4D5E6F',
+      VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
     };
     const cloudFormation = mockClient(CloudFormationClient);
     cloudFormation.on(DescribeStacksCommand).resolves({
@@ -113,6 +114,7 @@ describe('the outputs credvend-admin reads', () => {
         regions: CUSTOM.allowedRegions,
         maxSessionSeconds: 3600,
         tenantRoles: new Map(Object.entries(CUSTOM.tenantRoles)),
+        vendRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
       });
     } finally {
       cloudFormation.restore();

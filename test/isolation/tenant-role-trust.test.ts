@@ -9,6 +9,8 @@
  * Every refusal is decided by `sts:AssumeRole`, whose context holds every key a vend sends; so a reading of STS in
  * which the other two actions see more keys changes no verdict here (the policies test no key for absence).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyJson } from '../../lib/policies/tenant-access-policy';
 import { tenantAccessTrustPolicy, tenantRoleTrustPolicy } from '../../lib/policies/trust-policies';
@@ -153,4 +155,20 @@ describe("a tenant's own role's trust policy (tenants trust-policy)", () => {
       ['another role of the account', { ...vend, caller: OTHER_SESSION_ARN }],
     ],
   );
+});
+
+describe("the README's example of a tenant's own role's trust policy", () => {
+  it('is what tenants trust-policy prints for acme', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf("**A tenant's own role.**"));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+
+    expect(JSON.parse(example ?? 'null')).toEqual(
+      tenantRoleTrustPolicy({
+        vendRoleArn: '<VendFunctionRoleArn>',
+        tenantId: 'acme',
+        externalId: "<acme's externalId>",
+      }),
+    );
+  });
 });
