@@ -96,3 +96,50 @@ export function tenantRoleTrustPolicy(props: TenantRoleTrustProps): PolicyJson {
     }),
   };
 }
+
+/** The OIDC identity credvend is in web-identity mode: its IAM provider, and what its tokens say. */
+export interface WebIdentityTrustProps {
+  /** The IAM OIDC provider's ARN (`arn:aws:iam::<account>:oidc-provider/<host/path>`). */
+  readonly providerArn: string;
+  /** The issuer URL (`iss`), `https://<host/path>`; its host and path name the provider's condition keys. */
+  readonly issuer: string;
+  /** The audience credvend's tokens carry (`aud`), the provider's only client id. */
+  readonly audience: string;
+}
+
+/** `https://example.com/prod` → `example.com/prod`: how IAM names an OIDC provider's condition keys. */
+export function oidcConditionKeyPrefix(issuer: string): string {
+  return issuer.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * The tenant access role's trust in web-identity mode: tokens of credvend's own issuer only, with its audience, a
+ * non-empty `tenant` tag (and no other tag key) and a source identity, all three from claims credvend signed. The
+ * same statement shape as the role-chaining trust: `sts:AssumeRoleWithWebIdentity` sees the token's keys, the tags
+ * and the source identity; `sts:TagSession` the tags; `sts:SetSourceIdentity` the source identity.
+ */
+export function webIdentityTrustPolicy(props: WebIdentityTrustProps): PolicyJson {
+  const principal = { Federated: props.providerArn };
+  const audience: Conditions = {
+    StringEquals: { [`${oidcConditionKeyPrefix(props.issuer)}:aud`]: props.audience },
+  };
+  const tags: Conditions = {
+    StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*' },
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
+  };
+  const allow = (sid: string, action: string, condition: Conditions) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: principal,
+    Action: action,
+    Condition: condition,
+  });
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      allow('AssumeWithCredvendTokens', 'sts:AssumeRoleWithWebIdentity', allOf(audience, tags, NAMED_SOURCE)),
+      allow('TagWithTheTenant', 'sts:TagSession', tags),
+      allow('NameTheUser', 'sts:SetSourceIdentity', NAMED_SOURCE),
+    ],
+  };
+}
