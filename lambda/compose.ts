@@ -5,17 +5,23 @@ import { CachingCredentialIssuer } from './adapters/caching-credential-issuer';
 import { CachingTenantStore } from './adapters/caching-tenant-store';
 import { DynamoDbTenantStore } from './adapters/dynamodb-tenant-store';
 import { bearerToken, JwtAuthenticator, type JwtAuthenticatorOptions } from './adapters/jwt-authenticator';
+import { KmsTokenSigner } from './adapters/kms-token-signer';
 import { StsCredentialIssuer, type StsCredentialIssuerOptions } from './adapters/sts-credential-issuer';
-import type { Config } from './config';
+import { StsWebIdentityCredentialIssuer } from './adapters/sts-web-identity-credential-issuer';
+import type { Config, WebIdentityConfig } from './config';
+import type { CredentialIssuer } from './core/ports';
 import { VendService } from './core/vend-service';
-import { createApp } from './http/app';
+import { createApp, type WebIdentityPublishing } from './http/app';
 import type { AuditSink } from './http/audit';
 
 /** What the local sandbox and tests may supply instead of the defaults; the Lambda handler supplies only `audit`. */
 export interface ComposeOptions {
   /** Where the audit event of each request goes (Powertools' `Logger` in Lambda). */
   readonly audit: AuditSink;
-  /** Credentials for the STS and DynamoDB clients; the SDK's default chain (the Lambda's role) when absent. */
+  /**
+   * Credentials for the AWS clients (STS AssumeRole, DynamoDB, KMS); the SDK's default chain (the Lambda's role) when
+   * absent. Never used for AssumeRoleWithWebIdentity, which is unsigned.
+   */
   readonly awsCredentials?: StsCredentialIssuerOptions['credentials'];
   /** The clock, in milliseconds. @default Date.now */
   readonly now?: () => number;
@@ -30,14 +36,21 @@ export interface ComposedApp {
 /** Wires the adapters once (per Lambda container, or per sandbox) and returns the API. */
 export function composeApp(config: Config, options: ComposeOptions): ComposedApp {
   const credentials = options.awsCredentials === undefined ? {} : { credentials: options.awsCredentials };
-  const issuer = new StsCredentialIssuer({
-    deadlineMs: config.STS_DEADLINE_MS,
-    ...(config.STS_ENDPOINT === undefined ? {} : { endpoint: config.STS_ENDPOINT }),
-    ...credentials,
-  });
+  // The tenant table and the signing keys live in the stack's own region, which Lambda sets as AWS_REGION.
+  const homeRegion = config.AWS_REGION ?? config.regions[0] ?? 'us-east-1';
+  const sessions: Sessions =
+    config.SESSION_MODE === 'web-identity'
+      ? webIdentitySessions(config, homeRegion, options)
+      : {
+          issuer: new StsCredentialIssuer({
+            deadlineMs: config.STS_DEADLINE_MS,
+            ...(config.STS_ENDPOINT === undefined ? {} : { endpoint: config.STS_ENDPOINT }),
+            ...credentials,
+          }),
+        };
+  const { issuer } = sessions;
   const dynamoDb = createDynamoDbDocumentClient({
-    // The tenant table lives in the stack's own region, which Lambda sets as AWS_REGION.
-    region: config.AWS_REGION ?? config.regions[0] ?? 'us-east-1',
+    region: homeRegion,
     ...(config.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: config.DYNAMODB_ENDPOINT }),
     ...credentials,
   });
@@ -47,6 +60,9 @@ export function composeApp(config: Config, options: ComposeOptions): ComposedApp
       tableName: config.TENANT_TABLE_NAME,
       rules: {
         maxSessionSeconds: issuer.maxSessionSeconds,
+        ...(config.SESSION_MODE === 'web-identity' && {
+          maxSessionSource: "MAX_SESSION_SECONDS, the tenant access role's MaxSessionDuration",
+        }),
         dataBuckets: config.DATA_BUCKETS,
         prefixTemplate: config.TENANT_PREFIX_TEMPLATE,
         tenantRoles: config.TENANT_ROLES,
@@ -69,15 +85,44 @@ export function composeApp(config: Config, options: ComposeOptions): ComposedApp
     audit: options.audit,
     allowedRegions: config.regions,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    ...(sessions.publishing && { webIdentity: sessions.publishing }),
     ...(options.now && { now: options.now }),
   });
   return {
     handle,
     close: () => {
       issuer.destroy();
+      sessions.signer?.destroy();
       dynamoDb.destroy();
     },
   };
+}
+
+/** The session issuer of a mode, and in web-identity mode what the API publishes and the signer to close. */
+interface Sessions {
+  readonly issuer: CredentialIssuer & { destroy(): void };
+  readonly publishing?: WebIdentityPublishing;
+  readonly signer?: KmsTokenSigner;
+}
+
+/** Web-identity mode: KMS signs credvend's own tokens (signed calls), STS exchanges them (unsigned calls). */
+function webIdentitySessions(config: WebIdentityConfig, region: string, options: ComposeOptions): Sessions {
+  const signer = new KmsTokenSigner({
+    keyIds: config.SIGNING_KEY_IDS,
+    region,
+    ...(config.KMS_ENDPOINT === undefined ? {} : { endpoint: config.KMS_ENDPOINT }),
+    ...(options.awsCredentials === undefined ? {} : { credentials: options.awsCredentials }),
+  });
+  const issuer = new StsWebIdentityCredentialIssuer({
+    signer,
+    issuer: config.WEB_IDENTITY_ISSUER,
+    audience: config.WEB_IDENTITY_AUDIENCE,
+    maxSessionSeconds: config.MAX_SESSION_SECONDS,
+    deadlineMs: config.STS_DEADLINE_MS,
+    ...(config.STS_ENDPOINT === undefined ? {} : { endpoint: config.STS_ENDPOINT }),
+    ...(options.now && { now: options.now }),
+  });
+  return { issuer, signer, publishing: { issuer: config.WEB_IDENTITY_ISSUER, keys: signer } };
 }
 
 /** The verifier settings of the configured identity provider. */

@@ -1,6 +1,8 @@
 /** The function's configuration, read from the environment once and checked, so a bad deployment fails loudly at init. */
 import * as z from 'zod/mini';
 import './core/zod-messages';
+import { issuerUrlProblem, parseSigningKeyRef } from './core/oidc-issuer';
+import { STS_MAX_DURATION_SECONDS } from './core/tenant-record';
 import { checkTenantRoles, NO_TENANT_ROLES, type TenantRoles } from './core/tenant-roles';
 
 const split = (s: string) =>
@@ -85,19 +87,101 @@ const identity = z.discriminatedUnion('JWT_PROVIDER', [
   }),
 ]);
 
+/** `WEB_IDENTITY_ISSUER`: the `iss` of credvend's own tokens, exactly the IAM OIDC provider's URL. */
+const issuerUrl = z.pipe(
+  z.string(),
+  z.transform((s, ctx) => {
+    const problem = issuerUrlProblem(s);
+    if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: s });
+    return s;
+  }),
+);
+
+/** `SIGNING_KEY_IDS`: KMS key ids or ARNs, the signing key first; each key once. */
+const signingKeyIds = z.pipe(
+  list,
+  z.transform((ids, ctx) => {
+    if (ids.length === 0) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'at least one KMS key id or key ARN is required',
+        input: ids,
+      });
+    }
+    const seen = new Set<string>();
+    for (const id of ids) {
+      const ref = parseSigningKeyRef(id);
+      if (ref === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `${id} is not a KMS key id or key ARN (aliases are refused: a kid must name one key)`,
+          input: id,
+        });
+      } else if (seen.has(ref.keyId)) {
+        ctx.issues.push({ code: 'custom', message: `key ${ref.keyId} is listed twice`, input: id });
+      } else {
+        seen.add(ref.keyId);
+      }
+    }
+    return ids;
+  }),
+);
+
+/** The shortest MaxSessionDuration IAM allows a role: below it, web-identity mode gains nothing. */
+const MIN_ROLE_MAX_SESSION_SECONDS = 3600;
+
+/** `MAX_SESSION_SECONDS`: the tenant access role's MaxSessionDuration, the web-identity mode's cap. */
+const maxSessionSeconds = z.pipe(
+  z.string(),
+  z.transform((s, ctx) => {
+    const value = /^\d{1,6}$/.test(s) ? Number(s) : Number.NaN;
+    if (!(value >= MIN_ROLE_MAX_SESSION_SECONDS && value <= STS_MAX_DURATION_SECONDS)) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be the tenant access role's MaxSessionDuration, a whole number of seconds from ${MIN_ROLE_MAX_SESSION_SECONDS} to ${STS_MAX_DURATION_SECONDS}`,
+        input: s,
+      });
+    }
+    return value;
+  }),
+);
+
+/** How the function obtains sessions: its own role assuming the tenant's (default), or its own OIDC tokens. */
+const sessionMode = z.discriminatedUnion('SESSION_MODE', [
+  z.object({ SESSION_MODE: z.literal('role-chaining') }),
+  z.object({
+    SESSION_MODE: z.literal('web-identity'),
+    WEB_IDENTITY_ISSUER: issuerUrl,
+    WEB_IDENTITY_AUDIENCE: z._default(
+      z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable characters without spaces')),
+      'credvend',
+    ),
+    SIGNING_KEY_IDS: signingKeyIds,
+    MAX_SESSION_SECONDS: maxSessionSeconds,
+    /** Override for the local sandbox; unset in AWS. */
+    KMS_ENDPOINT: z.optional(z.url()),
+  }),
+]);
+
 /** The checked configuration. */
 export type Config = z.output<typeof base> &
-  z.output<typeof identity> & { readonly regions: readonly string[] };
+  z.output<typeof identity> &
+  z.output<typeof sessionMode> & { readonly regions: readonly string[] };
+
+/** The configuration of web-identity mode. */
+export type WebIdentityConfig = Extract<Config, { SESSION_MODE: 'web-identity' }>;
 
 /** Parses the environment; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsedBase = base.safeParse(env);
   const parsedIdentity = identity.safeParse({ JWT_PROVIDER: 'cognito', ...env });
+  const parsedMode = sessionMode.safeParse({ SESSION_MODE: 'role-chaining', ...env });
   const issues = [
     ...(parsedBase.success ? [] : parsedBase.error.issues),
     ...(parsedIdentity.success ? [] : parsedIdentity.error.issues),
+    ...(parsedMode.success ? [] : parsedMode.error.issues),
   ];
-  if (!parsedBase.success || !parsedIdentity.success) {
+  if (!parsedBase.success || !parsedIdentity.success || !parsedMode.success) {
     const lines = issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`credvend configuration is invalid:\n  ${lines.join('\n  ')}`);
   }
@@ -109,5 +193,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         : [parsedBase.data.AWS_REGION];
   if (regions.length === 0)
     throw new Error('credvend configuration is invalid:\n  ALLOWED_REGIONS: required');
-  return { ...parsedBase.data, ...parsedIdentity.data, regions };
+  return { ...parsedBase.data, ...parsedIdentity.data, ...parsedMode.data, regions };
 }

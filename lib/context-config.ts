@@ -10,6 +10,15 @@ import type { IdentityConfig } from './constructs/identity';
 import type { LogLevel } from './constructs/vend-function';
 import { ContextReader, isNearMiss } from './context-reader';
 import type { CredvendStackProps } from './credvend-stack';
+import {
+  AUDIENCE_PATTERN,
+  ROLE_CHAINING_MAX_SESSION_SECONDS,
+  ROLE_MAX_SESSION_RANGE,
+  SESSION_MODE_NAMES,
+  type SessionModeConfig,
+  type SessionModeName,
+  WEB_IDENTITY_TENANT_ROLES_UNSUPPORTED,
+} from './session-mode';
 
 /** The whole context of the app (`app.node.getAllContext()`): credvend's keys, feature flags, CDK's own. */
 export type Context = Readonly<Record<string, unknown>>;
@@ -30,6 +39,9 @@ export const CONTEXT_KEYS: readonly string[] = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'tenantRoles',
+  'sessionMode',
+  'maxSessionDuration',
+  'webIdentityAudience',
   'tenantCacheTtlSeconds',
   'reservedConcurrency',
   'logRetentionDays',
@@ -118,6 +130,7 @@ export function propsFromContext(context: Context): ContextProps {
   const rateLimit = read.number('throttleRateLimit', { min: 1, max: 10_000 });
   const burstLimit = read.number('throttleBurstLimit', { min: 1, max: 5_000, integer: true });
   const tenantRoles = readTenantRoles(context.tenantRoles, problems);
+  const sessionMode = readSessionMode(read, problems, tenantRoles);
   const tenantCacheTtlSeconds = read.number('tenantCacheTtlSeconds', { min: 0, max: 3600, integer: true });
   const reservedConcurrency = read.number('reservedConcurrency', { min: 1, max: 10_000, integer: true });
   const logRetentionDays = read.number('logRetentionDays', { min: 1, max: 3653, integer: true });
@@ -145,6 +158,7 @@ export function propsFromContext(context: Context): ContextProps {
     ...(tenantClaim !== undefined && { tenantClaim }),
     throttle: { rateLimit: rateLimit ?? 50, burstLimit: burstLimit ?? 100 },
     ...(tenantRoles && { tenantRoles }),
+    ...(sessionMode && { sessionMode }),
     ...(tenantCacheTtlSeconds !== undefined && { tenantCacheTtl: Duration.seconds(tenantCacheTtlSeconds) }),
     ...(reservedConcurrency !== undefined && { reservedConcurrency }),
     ...(logRetentionDays !== undefined && { logRetention: logRetentionDays as RetentionDays }),
@@ -187,6 +201,51 @@ function readIdentity(read: ContextReader, problems: string[]): IdentityConfig {
     issuer,
     audience: audienceIsNull ? null : (audience ?? []),
     ...(jwksUri !== undefined && { jwksUri }),
+  };
+}
+
+/**
+ * `sessionMode` (role-chaining by default), `maxSessionDuration` (seconds: 3600 only with role chaining, 3600-43200
+ * with web identity, 43200 by default) and `webIdentityAudience` (web identity only). Undefined for the default mode
+ * when none of them is set.
+ */
+function readSessionMode(
+  read: ContextReader,
+  problems: string[],
+  tenantRoles: Readonly<Record<string, string>> | undefined,
+): SessionModeConfig | undefined {
+  const mode = read.string('sessionMode');
+  if (mode !== undefined && !SESSION_MODE_NAMES.includes(mode as SessionModeName)) {
+    problems.push(`sessionMode: "${mode}" must be one of ${SESSION_MODE_NAMES.join(', ')}`);
+    return undefined;
+  }
+  const { min, max } = ROLE_MAX_SESSION_RANGE;
+  const maxSession = read.number('maxSessionDuration', { min, max, integer: true });
+  const audience = read.string('webIdentityAudience');
+  if (mode !== 'web-identity') {
+    if (maxSession !== undefined && maxSession !== ROLE_CHAINING_MAX_SESSION_SECONDS) {
+      problems.push(
+        `maxSessionDuration: ${maxSession} is not possible with sessionMode role-chaining, which STS caps at ` +
+          `${ROLE_CHAINING_MAX_SESSION_SECONDS} s; set sessionMode=web-identity for sessions up to ${max} s`,
+      );
+    }
+    if (audience !== undefined)
+      problems.push('webIdentityAudience: only applies with sessionMode=web-identity');
+    return mode === undefined ? undefined : { kind: 'role-chaining' };
+  }
+  if (audience !== undefined && !AUDIENCE_PATTERN.test(audience)) {
+    problems.push(`webIdentityAudience: "${audience}" must match ${AUDIENCE_PATTERN}`);
+  }
+  // A malformed tenantRoles is refused on its own as well: say now that fixing it would not be enough.
+  const hasTenantRoles =
+    tenantRoles === undefined ? read.isSet('tenantRoles') : Object.keys(tenantRoles).length > 0;
+  if (hasTenantRoles) {
+    problems.push(`tenantRoles: ${WEB_IDENTITY_TENANT_ROLES_UNSUPPORTED}`);
+  }
+  return {
+    kind: 'web-identity',
+    ...(maxSession !== undefined && { maxSessionDuration: Duration.seconds(maxSession) }),
+    ...(audience !== undefined && { audience }),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The credvend stack: one construct per concern, wired together; configuration arrives as typed props. */
-import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -11,12 +11,20 @@ import { DEFAULT_PREFIX_TEMPLATE, TenantAccessRole } from './constructs/tenant-a
 import { TenantTable } from './constructs/tenant-table';
 import { type ThrottleSettings, VendApi } from './constructs/vend-api';
 import { type LogLevel, VendFunction } from './constructs/vend-function';
+import { WebIdentity } from './constructs/web-identity';
 import { operatorPolicy } from './policies/operator-policy';
+import {
+  audienceOf,
+  maxSessionSecondsOf,
+  ROLE_CHAINING_MAX_SESSION_SECONDS,
+  type SessionModeConfig,
+  sessionModeProblems,
+} from './session-mode';
 
-/** How the function obtains sessions: its own role assumes the tenant access role. */
+/** The default session mode: the function's own role assumes the tenant access role. */
 export const SESSION_MODE = 'role-chaining';
-/** STS caps a chained session at one hour, whatever the role allows. */
-export const SESSION_MODE_MAX_SESSION_SECONDS = 3600;
+/** The default mode's cap: STS caps a chained session at one hour, whatever the role allows. */
+export const SESSION_MODE_MAX_SESSION_SECONDS = ROLE_CHAINING_MAX_SESSION_SECONDS;
 
 /** Properties of {@link CredvendStack}. */
 export interface CredvendStackProps extends StackProps {
@@ -61,6 +69,12 @@ export interface CredvendStackProps extends StackProps {
    * @default - none
    */
   readonly tenantRoles?: Readonly<Record<string, string>>;
+  /**
+   * How the function obtains sessions: role chaining (one hour at most), or web identity (its own OIDC issuer, up to
+   * 12 hours; no `tenantRoles` yet).
+   * @default { kind: 'role-chaining' }
+   */
+  readonly sessionMode?: SessionModeConfig;
   /**
    * Stage-wide API throttling.
    * @default { rateLimit: 50, burstLimit: 100 }
@@ -112,6 +126,8 @@ export class CredvendStack extends Stack {
   public readonly tenantAccessRole: TenantAccessRole;
   public readonly api: VendApi;
   public readonly monitoring: Monitoring;
+  /** credvend's own OIDC issuer: signing key and IAM OIDC provider (web-identity mode only). */
+  public readonly webIdentity?: WebIdentity;
   /** The managed policy an operator role attaches to run `credvend-admin` on this deployment. */
   public readonly operatorPolicy: ManagedPolicy;
 
@@ -121,6 +137,15 @@ export class CredvendStack extends Stack {
     const prefixTemplate = props.tenantPrefixTemplate ?? DEFAULT_PREFIX_TEMPLATE;
     const allowedOrigins = props.allowedOrigins ?? [];
     const allowedRegions = props.allowedRegions?.length ? props.allowedRegions : [this.region];
+    const sessionMode = props.sessionMode ?? { kind: 'role-chaining' };
+    const tenantRoles = props.tenantRoles ?? {};
+    const rolesCheck = checkTenantRoles(tenantRoles);
+    if (!rolesCheck.ok) throw new Error(`CredvendStack tenantRoles: ${rolesCheck.problems.join('; ')}`);
+    const modeProblems = sessionModeProblems(sessionMode, Object.keys(tenantRoles).length);
+    if (modeProblems.length > 0) {
+      throw new Error(`CredvendStack sessionMode ${sessionMode.kind}: ${modeProblems.join('; ')}`);
+    }
+    const maxSessionSeconds = maxSessionSecondsOf(sessionMode);
 
     this.tenantTable = new TenantTable(this, 'TenantTable');
     this.dataBuckets = new DataBuckets(this, 'DataBuckets', {
@@ -144,20 +169,11 @@ export class CredvendStack extends Stack {
     });
     this.tenantTable.grantGetItem(this.vendFunction.function);
 
-    this.tenantAccessRole = new TenantAccessRole(this, 'TenantAccessRole', {
-      trustedRole: this.vendFunction.role,
-      dataBuckets: this.dataBuckets.buckets,
-      prefixTemplate,
-    });
-    const tenantRoles = props.tenantRoles ?? {};
-    const rolesCheck = checkTenantRoles(tenantRoles);
-    if (!rolesCheck.ok) throw new Error(`CredvendStack tenantRoles: ${rolesCheck.problems.join('; ')}`);
-    this.vendFunction.useTenantRoles(this.tenantAccessRole.role, tenantRoles);
-
     this.api = new VendApi(this, 'Api', {
       handler: this.vendFunction.function,
       stageName: stage,
       allowedOrigins,
+      oidcDiscovery: sessionMode.kind === 'web-identity',
       ...(props.throttle && { throttle: props.throttle }),
       ...(props.logRetention && { accessLogRetention: props.logRetention }),
       ...(props.apiGatewayCloudWatchRole !== undefined && {
@@ -165,6 +181,38 @@ export class CredvendStack extends Stack {
       }),
       ...(props.webAclArn && { webAclArn: props.webAclArn }),
     });
+
+    if (sessionMode.kind === 'web-identity') {
+      this.webIdentity = new WebIdentity(this, 'WebIdentity', {
+        issuer: this.api.baseUrl,
+        audience: audienceOf(sessionMode),
+        signer: this.vendFunction.role,
+        publishedBy: [this.api.restApi.deploymentStage, ...this.api.discoveryMethods],
+      });
+      this.tenantAccessRole = new TenantAccessRole(this, 'TenantAccessRole', {
+        trust: {
+          kind: 'web-identity',
+          identity: this.webIdentity.trust,
+          maxSessionDuration: Duration.seconds(maxSessionSeconds),
+        },
+        dataBuckets: this.dataBuckets.buckets,
+        prefixTemplate,
+      });
+      this.vendFunction.useWebIdentity({
+        tenantRoleArn: this.tenantAccessRole.roleArn,
+        issuer: this.webIdentity.issuer,
+        audience: this.webIdentity.audience,
+        signingKeyArns: this.webIdentity.signingKeyArns,
+        maxSessionSeconds,
+      });
+    } else {
+      this.tenantAccessRole = new TenantAccessRole(this, 'TenantAccessRole', {
+        trust: { kind: 'role-chaining', trustedRole: this.vendFunction.role },
+        dataBuckets: this.dataBuckets.buckets,
+        prefixTemplate,
+      });
+      this.vendFunction.useTenantRoles(this.tenantAccessRole.role, tenantRoles);
+    }
 
     // What an operator role attaches to run credvend-admin on this deployment; the function itself gets no IAM write.
     this.operatorPolicy = new ManagedPolicy(this, 'OperatorPolicy', {
@@ -221,13 +269,24 @@ export class CredvendStack extends Stack {
       value: tenantRolesJson(tenantRoles),
     });
     new CfnOutput(this, 'SessionMode', {
-      description: 'How the function obtains sessions',
-      value: SESSION_MODE,
+      description: 'How the function obtains sessions (role-chaining or web-identity)',
+      value: sessionMode.kind,
     });
     new CfnOutput(this, 'MaxSessionSeconds', {
       description: 'The longest session the session mode can issue',
-      value: String(SESSION_MODE_MAX_SESSION_SECONDS),
+      value: String(maxSessionSeconds),
     });
+    if (this.webIdentity) {
+      new CfnOutput(this, 'IssuerUrl', {
+        description:
+          "The function's own OIDC issuer (iss of the tokens it signs; the IAM OIDC provider's URL)",
+        value: this.webIdentity.issuer,
+      });
+      new CfnOutput(this, 'SigningKeyArn', {
+        description: 'The KMS key the function signs its web-identity tokens with',
+        value: this.webIdentity.signingKey.keyArn,
+      });
+    }
     if (this.identity.userPool && this.identity.appClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.identity.appClient.userPoolClientId });

@@ -17,7 +17,12 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
     const active = DEMO_TENANTS.filter((t) => t.status === 'active').map((t) => t.tenantId);
     const suspended = DEMO_TENANTS.filter((t) => t.status !== 'active').map((t) => t.tenantId);
     rows.push(
-      [SANDBOX_PARTS.sts.label, `${sandbox.stsUrl}   (AssumeRole into ${LOCAL_TENANT_ROLE_ARN})`],
+      [
+        SANDBOX_PARTS.sts.label,
+        sandbox.sessionMode === 'web-identity'
+          ? `${sandbox.stsUrl}   (AssumeRoleWithWebIdentity into ${LOCAL_TENANT_ROLE_ARN}, up to ${sandbox.maxSessionSeconds} s)`
+          : `${sandbox.stsUrl}   (AssumeRole into ${LOCAL_TENANT_ROLE_ARN}, up to ${sandbox.maxSessionSeconds} s)`,
+      ],
       [
         'DynamoDB',
         `${sandbox.dynamoDbUrl}   (dynalite, in memory; table ${sandbox.config.TENANT_TABLE_NAME}: ` +
@@ -32,6 +37,12 @@ export function renderBanner(sandbox: LocalSandbox | AwsSandbox, cwd = process.c
         `${sandbox.iamUrl}   (role policies of ${TENANT_ROLE_NAME}, for the IAM user ${OPERATOR_USER_NAME})`,
       ],
     );
+    if (sandbox.kmsUrl !== undefined) {
+      rows.push([
+        SANDBOX_PARTS.kms.label,
+        `${sandbox.kmsUrl}   (the function's token signing key; its issuer is ${sandbox.apiUrl})`,
+      ]);
+    }
   } else {
     rows.push(
       [

@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../lambda/adapters/sts-credential-issuer';
 import { type ComposedApp, composeApp } from '../lambda/compose';
 import { type Config, loadConfig } from '../lambda/config';
 import type { AuditSink } from '../lambda/http/audit';
@@ -22,6 +23,7 @@ import { DEV_AUDIENCE } from './dev-issuer/dev-token';
 import { type DevIssuer, startDevIssuer } from './dev-issuer/server';
 import { devKeyFileFrom, loadOrCreateDevKey } from './dev-issuer/signing-key';
 import { type IamEmulator, startIamEmulator } from './iam/server';
+import { type KmsEmulator, startKmsEmulator } from './kms/server';
 import { startLocalApi } from './local-api/server';
 import { asPortError, LOOPBACK_HOST } from './net/loopback-server';
 import { createObjectStore } from './s3/object-store';
@@ -31,7 +33,15 @@ import { SANDBOX_PARTS, type SandboxPart } from './settings';
 import { startStsEmulator } from './sts-emulator';
 import type { FaultConfig, StsEmulator } from './sts-emulator/types';
 import { startLocalDynamoDb } from './tenants/local-dynamodb';
-import { LOCAL_DATA_BUCKET, LOCAL_REGIONS, LOCAL_TENANT_TABLE } from './tenants/seed';
+import { demoTenants, LOCAL_DATA_BUCKET, LOCAL_REGIONS, LOCAL_TENANT_TABLE } from './tenants/seed';
+
+/** How the function obtains sessions (`SESSION_MODE`). */
+export type SessionMode = 'role-chaining' | 'web-identity';
+
+/** The audience of credvend's own tokens in the sandbox, as in a default deployment (`WEB_IDENTITY_AUDIENCE`). */
+export const WEB_IDENTITY_AUDIENCE = 'credvend';
+/** The tenant access role's MaxSessionDuration in web-identity mode unless told otherwise: 12 hours. */
+export const WEB_IDENTITY_MAX_SESSION_SECONDS = 43_200;
 
 /** Environment variables, as `loadConfig` reads them. */
 export type EnvVars = Readonly<Record<string, string | undefined>>;
@@ -61,6 +71,14 @@ export interface SandboxOptions extends CommonSandboxOptions {
   readonly onSessionMinted?: AccountOptions['onSessionMinted'];
   /** Where the S3 emulator keeps objects. @default in memory, bounded by `maxBytes` */
   readonly s3?: S3StorageOptions;
+  /**
+   * How the function obtains sessions: `role-chaining` (AssumeRole with its own role, at most one hour) or
+   * `web-identity` (its own OIDC issuer, tokens signed by the KMS emulator, AssumeRoleWithWebIdentity, up to
+   * `maxSessionSeconds`). @default 'role-chaining', as a default deployment
+   */
+  readonly sessionMode?: SessionMode;
+  /** The tenant access role's MaxSessionDuration in web-identity mode. @default 43200 */
+  readonly maxSessionSeconds?: number;
   /** Sees every event the API handles and its result (the tests check each against the OpenAPI document). */
   readonly observe?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }
@@ -114,8 +132,14 @@ export interface LocalSandbox extends SandboxBase {
   /** The IAM emulator's endpoint: the role-policy calls of `credvend-admin` (signed for `iam`, any region). */
   readonly iamUrl: string;
   readonly iam: IamEmulator;
-  /** The one emulated account behind STS, S3 and IAM: roles and their policies, credentials, sessions. */
+  /** The one emulated account behind STS, S3, IAM and KMS: roles and their policies, credentials, sessions, keys. */
   readonly account: EmulatedAccount;
+  readonly sessionMode: SessionMode;
+  /** The longest session the mode issues: 3600 s for role chaining, the role's MaxSessionDuration for web identity. */
+  readonly maxSessionSeconds: number;
+  /** The KMS emulator (web-identity mode only): the function's token signing key. */
+  readonly kmsUrl: string | undefined;
+  readonly kms: KmsEmulator | undefined;
   /**
    * The vend function's own credentials (random per start) that the API signs its STS calls with: for benchmarks and
    * tests that call the emulator as the function does. Never printed.
@@ -147,13 +171,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const baseCredentials = vendFunctionCredentials();
     const operator = newOperatorCredentials();
 
+    const sessionMode = options.sessionMode ?? 'role-chaining';
+    // The API comes first: in web-identity mode its URL is the issuer the account's OIDC provider names.
+    let app: ComposedApp | undefined;
+    const observe = options.observe;
+    const handle: ComposedApp['handle'] = async (event) => {
+      if (app === undefined) throw new Error('the sandbox API is not composed yet');
+      const result = await app.handle(event);
+      observe?.(event, result);
+      return result;
+    };
+    const api = await parts.start('api', port('api'), () =>
+      startLocalApi({ handle, port: port('api'), host }),
+    );
+    const maxSessionSeconds = options.maxSessionSeconds ?? WEB_IDENTITY_MAX_SESSION_SECONDS;
+    const webIdentity =
+      sessionMode === 'web-identity'
+        ? { issuer: api.url, audience: WEB_IDENTITY_AUDIENCE, maxSessionDurationSeconds: maxSessionSeconds }
+        : undefined;
+
+    const sessionCap = webIdentity === undefined ? ROLE_CHAINING_MAX_SESSION_SECONDS : maxSessionSeconds;
     const dynamoDb = await parts.start('dynamodb', port('dynamodb'), () =>
-      startLocalDynamoDb({ port: port('dynamodb'), host, tableName: LOCAL_TENANT_TABLE }),
+      startLocalDynamoDb({
+        port: port('dynamodb'),
+        host,
+        tableName: LOCAL_TENANT_TABLE,
+        tenants: demoTenants(sessionCap),
+      }),
     );
     const account = createLocalAccount({
       dataBuckets: [LOCAL_DATA_BUCKET],
       functionCredentials: baseCredentials,
       operatorCredentials: operator,
+      region: LOCAL_REGIONS[0],
+      ...(webIdentity && { webIdentity }),
       ...(options.onSessionMinted && { onSessionMinted: options.onSessionMinted }),
     });
     const emulator = await parts.start('sts', port('sts'), () =>
@@ -177,6 +228,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
     const iam = await parts.start('iam', port('iam'), () =>
       startIamEmulator({ account, port: port('iam'), host }),
     );
+    const kms =
+      webIdentity === undefined
+        ? undefined
+        : await parts.start('kms', port('kms'), () =>
+            startKmsEmulator({ account, region: LOCAL_REGIONS[0], port: port('kms'), host }),
+          );
     const devKeyFile = options.devKeyFile ?? devKeyFileFrom(process.env);
     const issuer = await parts.start('issuer', port('issuer'), () =>
       startDevIssuer({ key: loadOrCreateDevKey(devKeyFile), port: port('issuer'), host }),
@@ -191,27 +248,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       STS_ENDPOINT: emulator.url,
       DYNAMODB_ENDPOINT: dynamoDb.url,
       ...devIssuerEnv(issuer),
+      ...(webIdentity !== undefined &&
+        kms !== undefined && {
+          SESSION_MODE: 'web-identity',
+          WEB_IDENTITY_ISSUER: webIdentity.issuer,
+          WEB_IDENTITY_AUDIENCE: webIdentity.audience,
+          SIGNING_KEY_IDS: account.keys
+            .list()
+            .map((key) => key.arn)
+            .join(','),
+          MAX_SESSION_SECONDS: String(maxSessionSeconds),
+          KMS_ENDPOINT: kms.url,
+        }),
       ...options.env,
     });
     const signing = {
       accessKeyId: baseCredentials.accessKeyId,
       secretAccessKey: baseCredentials.secretAccessKey,
     };
-    const app = parts.push(
-      composeApp(config, { audit: options.audit ?? defaultAudit(), awsCredentials: signing }),
-    );
-    const observe = options.observe;
-    const handle: ComposedApp['handle'] =
-      observe === undefined
-        ? app.handle
-        : async (event) => {
-            const result = await app.handle(event);
-            observe(event, result);
-            return result;
-          };
-    const api = await parts.start('api', port('api'), () =>
-      startLocalApi({ handle, port: port('api'), host }),
-    );
+    app = parts.push(composeApp(config, { audit: options.audit ?? defaultAudit(), awsCredentials: signing }));
     return {
       target: 'local',
       apiUrl: api.url,
@@ -225,6 +280,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<LocalS
       iamUrl: iam.url,
       iam,
       account,
+      sessionMode,
+      maxSessionSeconds: sessionCap,
+      kmsUrl: kms?.url,
+      kms,
       baseCredentials: signing,
       operatorCredentials: {
         accessKeyId: operator.accessKeyId,

@@ -1,7 +1,7 @@
 /** The sandbox's knobs: each server's default port and the variable and flag that change it, the target, the key file. */
 
 /** The servers `npm start` runs. */
-export type SandboxPart = 'api' | 'sts' | 'dynamodb' | 'issuer' | 's3' | 'iam';
+export type SandboxPart = 'api' | 'sts' | 'dynamodb' | 'issuer' | 's3' | 'iam' | 'kms';
 
 /** How each part is named, found and moved. */
 export const SANDBOX_PARTS: Readonly<
@@ -21,6 +21,7 @@ export const SANDBOX_PARTS: Readonly<
   issuer: { label: 'dev OIDC issuer', env: 'CREDVEND_ISSUER_PORT', flag: '--issuer-port', defaultPort: 3003 },
   s3: { label: 'S3 emulator', env: 'CREDVEND_S3_PORT', flag: '--s3-port', defaultPort: 3004 },
   iam: { label: 'IAM emulator', env: 'CREDVEND_IAM_PORT', flag: '--iam-port', defaultPort: 3005 },
+  kms: { label: 'KMS emulator', env: 'CREDVEND_KMS_PORT', flag: '--kms-port', defaultPort: 3006 },
 };
 
 /** Where credentials come from: the embedded stand-ins (`local`) or AWS itself (`aws`). */

@@ -12,6 +12,7 @@ import {
   type EnvVars,
   type LocalSandbox,
   SandboxStartError,
+  type SessionMode,
   startAwsSandbox,
   startSandbox,
 } from './sandbox';
@@ -34,6 +35,8 @@ interface StartOptions {
   readonly issuerPort: number;
   readonly s3Port: number;
   readonly iamPort: number;
+  readonly kmsPort: number;
+  readonly sessionMode: SessionMode;
   readonly s3Storage: 'memory' | 'disk';
   readonly s3MaxBytes?: number;
   readonly aws?: boolean;
@@ -78,6 +81,7 @@ async function start(options: StartOptions, env: NodeJS.ProcessEnv): Promise<Loc
     issuer: options.issuerPort,
     s3: options.s3Port,
     iam: options.iamPort,
+    kms: options.kmsPort,
   };
   if (targetOf(options, env) === 'aws') {
     try {
@@ -96,6 +100,7 @@ async function start(options: StartOptions, env: NodeJS.ProcessEnv): Promise<Loc
   return startSandbox({
     ports,
     env: tunables,
+    sessionMode: options.sessionMode,
     s3: {
       ...(options.s3Storage === 'disk' && { dir: resolve(S3_DATA_DIR) }),
       ...(options.s3MaxBytes !== undefined && { maxBytes: options.s3MaxBytes }),
@@ -163,6 +168,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(portOption('issuer', 'port of the dev OIDC issuer'))
     .addOption(portOption('s3', 'port of the S3 emulator'))
     .addOption(portOption('iam', 'port of the IAM emulator'))
+    .addOption(portOption('kms', 'port of the KMS emulator (web-identity mode)'))
+    .addOption(
+      new Option(
+        '--session-mode <mode>',
+        'role-chaining: AssumeRole, sessions of at most 1 h (a default deployment); web-identity: credvend as its ' +
+          'own OIDC issuer with KMS-signed tokens, AssumeRoleWithWebIdentity, sessions up to 12 h',
+      )
+        .choices(['role-chaining', 'web-identity'])
+        .env('CREDVEND_SESSION_MODE')
+        .default('role-chaining'),
+    )
     .addOption(
       new Option('--s3-storage <where>', `keep S3 objects in memory or on disk under ${S3_DATA_DIR}`)
         .choices(['memory', 'disk'])

@@ -6,7 +6,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
-import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../lambda/adapters/sts-credential-issuer';
 import '../lambda/core/zod-messages';
 import type { LocalSandbox } from './sandbox';
 
@@ -33,8 +32,8 @@ export function sandboxState(sandbox: LocalSandbox, pid = process.pid): SandboxS
     dataBuckets: [...config.DATA_BUCKETS],
     prefixTemplate: config.TENANT_PREFIX_TEMPLATE,
     regions: [...config.regions],
-    // The sandbox's function assumes the role with its own role's credentials: role chaining.
-    maxSessionSeconds: ROLE_CHAINING_MAX_SESSION_SECONDS,
+    // Role chaining's hour, or the web-identity role's MaxSessionDuration.
+    maxSessionSeconds: sandbox.maxSessionSeconds,
     operator: sandbox.operatorCredentials,
   };
 }

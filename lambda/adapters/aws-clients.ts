@@ -2,6 +2,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -54,6 +55,53 @@ function commonConfig(options: AwsClientOptions) {
 /** An STS client on the regional endpoint of `options.region` (never the global one). */
 export function createStsClient(options: AwsClientOptions): STSClient {
   return new STSClient({ ...commonConfig(options), useGlobalEndpoint: false });
+}
+
+/**
+ * An STS client that never signs, for AssumeRoleWithWebIdentity: the token is the credential, the call takes no AWS
+ * credentials. The SDK already offers `noAuth` first for that operation; pinning the preference keeps it so whatever
+ * `AWS_AUTH_SCHEME_PREFERENCE` says, and a credentials provider that refuses makes any signing attempt fail loudly
+ * instead of falling back to the default chain (the Lambda's role).
+ */
+export function createUnsignedStsClient(options: Omit<AwsClientOptions, 'credentials'>): STSClient {
+  return new STSClient({
+    ...commonConfig(options),
+    useGlobalEndpoint: false,
+    authSchemePreference: ['noAuth'],
+    credentials: refuseToSign,
+  });
+}
+
+/** The credentials of an unsigned client: asking for them is a bug. */
+export const refuseToSign = (): Promise<never> =>
+  Promise.reject(new Error('this STS client is unsigned: an operation asked it for AWS credentials'));
+
+/** A KMS client on the regional endpoint of `options.region` (keys live in one region). */
+export function createKmsClient(options: AwsClientOptions): KMSClient {
+  return new KMSClient(commonConfig(options));
+}
+
+/** One client per region, built on first use and reused: a warm Lambda keeps its connections. */
+export class RegionalClients<C extends { destroy(): void }> {
+  private readonly clients = new Map<string, C>();
+
+  constructor(private readonly factory: (region: string) => C) {}
+
+  /** The client of `region`, built by the factory the first time. */
+  get(region: string): C {
+    let client = this.clients.get(region);
+    if (client === undefined) {
+      client = this.factory(region);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  /** Closes every client's keep-alive sockets and forgets them. */
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
 }
 
 /** A low-level DynamoDB client; wrap it with `DynamoDBDocumentClient.from` (and `destroy()` this one). */

@@ -3,39 +3,25 @@ import {
   AssumeRoleCommand,
   type AssumeRoleCommandInput,
   type AssumeRoleCommandOutput,
-  ExpiredTokenException,
-  MalformedPolicyDocumentException,
-  PackedPolicyTooLargeException,
-  RegionDisabledException,
   type STSClient,
 } from '@aws-sdk/client-sts';
-import {
-  IssuerRejectedError,
-  PolicyTooLargeError,
-  ThrottledError,
-  UpstreamUnavailableError,
-  type VendingError,
-} from '../core/errors';
+import { IssuerRejectedError, type VendingError } from '../core/errors';
 import type { IssuedCredentials, SessionPlan } from '../core/model';
 import type { CredentialIssuer } from '../core/ports';
 import {
   type AwsClientOptions,
-  asSdkError,
   checkDeadlineMs,
   createStsClient,
-  DeadlineExceededError,
-  isTransientFailure,
+  RegionalClients,
   sendWithDeadline,
 } from './aws-clients';
+import { describeStsCall, ISSUER_REJECTED_MESSAGE, mapStsFailure, toIssuedCredentials } from './sts-outcomes';
 
 /**
  * The Lambda assumes the tenant access role with its own execution-role credentials: that is role chaining,
  * and STS caps a chained session at one hour whatever the role's MaxSessionDuration says.
  */
 export const ROLE_CHAINING_MAX_SESSION_SECONDS = 3600;
-
-/** Seconds a client should wait after we were throttled or STS was unavailable (the SDK has already retried). */
-export const ISSUER_RETRY_AFTER_SECONDS = 2;
 
 /** Options of `StsCredentialIssuer`; every one has a production default. */
 export interface StsCredentialIssuerOptions {
@@ -59,42 +45,31 @@ export interface StsCredentialIssuerOptions {
 }
 
 const DEFAULT_DEADLINE_MS = 6000;
-const THROTTLING_NAMES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
-/** `ExpiredToken` (unmodeled, 403) is what STS answers when the function's own credentials have expired. */
-const REJECTION_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'ValidationError', 'ExpiredToken']);
 const ROLE_CHAINING_LIMIT = /role chaining|1 hour session limit/i;
-const REJECTED_MESSAGE =
-  'The credential issuer refused to issue credentials for this tenant; the platform team has to act.';
-const UNAVAILABLE_MESSAGE = 'The credential issuer is temporarily unavailable; retry shortly.';
 
 /** Issues tenant credentials with STS AssumeRole (role-chaining mode: sessions of at most one hour). */
 export class StsCredentialIssuer implements CredentialIssuer {
   /** Role chaining: see `ROLE_CHAINING_MAX_SESSION_SECONDS`. */
   readonly maxSessionSeconds = ROLE_CHAINING_MAX_SESSION_SECONDS;
-  private readonly clients = new Map<string, STSClient>();
-  private readonly clientFactory: (region: string) => STSClient;
+  private readonly clients: RegionalClients<STSClient>;
   private readonly deadlineMs: number;
 
   constructor(options: StsCredentialIssuerOptions = {}) {
     this.deadlineMs = checkDeadlineMs(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
-    this.clientFactory =
+    this.clients = new RegionalClients(
       options.clientFactory ??
-      ((region) =>
-        createStsClient({
-          region,
-          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-          ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-          ...(options.connectionTimeoutMs === undefined
-            ? {}
-            : { connectionTimeoutMs: options.connectionTimeoutMs }),
-          ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-          ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-        }));
+        ((region) =>
+          createStsClient({
+            region,
+            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+            ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+            ...(options.connectionTimeoutMs === undefined
+              ? {}
+              : { connectionTimeoutMs: options.connectionTimeoutMs }),
+            ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+            ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+          })),
+    );
   }
 
   /** Calls AssumeRole for `plan` in `plan.region`; throws a `VendingError` for every failure a caller should see. */
@@ -104,11 +79,11 @@ export class StsCredentialIssuer implements CredentialIssuer {
       throw new Error(`refusing to call AssumeRole for tenant ${plan.tenantId} without a session policy`);
     }
     if (plan.durationSeconds > this.maxSessionSeconds) {
-      throw new IssuerRejectedError(REJECTED_MESSAGE, {
-        detail: `${describe(plan)}: DurationSeconds ${plan.durationSeconds} exceeds the ${this.maxSessionSeconds} s cap of STS role chaining; not sent`,
+      throw new IssuerRejectedError(ISSUER_REJECTED_MESSAGE, {
+        detail: `${describeStsCall('AssumeRole', plan)}: DurationSeconds ${plan.durationSeconds} exceeds the ${this.maxSessionSeconds} s cap of STS role chaining; not sent`,
       });
     }
-    const client = this.clientFor(plan.region);
+    const client = this.clients.get(plan.region);
     const command = new AssumeRoleCommand(toAssumeRoleInput(plan));
     let output: AssumeRoleCommandOutput;
     try {
@@ -118,22 +93,12 @@ export class StsCredentialIssuer implements CredentialIssuer {
     } catch (error) {
       throw mapStsError(error, plan);
     }
-    return toIssuedCredentials(output, plan);
+    return toIssuedCredentials(output, 'AssumeRole', plan);
   }
 
   /** Closes every client's keep-alive sockets (local sandbox shutdown, tests). */
   destroy(): void {
-    for (const client of this.clients.values()) client.destroy();
-    this.clients.clear();
-  }
-
-  private clientFor(region: string): STSClient {
-    let client = this.clients.get(region);
-    if (client === undefined) {
-      client = this.clientFactory(region);
-      this.clients.set(region, client);
-    }
-    return client;
+    this.clients.destroy();
   }
 }
 
@@ -151,114 +116,14 @@ export function toAssumeRoleInput(plan: SessionPlan): AssumeRoleCommandInput {
   };
 }
 
-function toIssuedCredentials(output: AssumeRoleCommandOutput, plan: SessionPlan): IssuedCredentials {
-  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
-  if (
-    !nonEmpty(AccessKeyId) ||
-    !nonEmpty(SecretAccessKey) ||
-    !nonEmpty(SessionToken) ||
-    !(Expiration instanceof Date) ||
-    Number.isNaN(Expiration.getTime())
-  ) {
-    const usable = {
-      AccessKeyId: nonEmpty(AccessKeyId),
-      SecretAccessKey: nonEmpty(SecretAccessKey),
-      SessionToken: nonEmpty(SessionToken),
-      Expiration: Expiration instanceof Date && !Number.isNaN(Expiration.getTime()),
-    };
-    const missing = Object.entries(usable)
-      .filter(([, ok]) => !ok)
-      .map(([field]) => `Credentials.${field}`);
-    // 502: STS answered, but not with usable credentials. Only field names go to the audit log, never values.
-    throw new IssuerRejectedError(REJECTED_MESSAGE, {
-      detail: `${describe(plan)}: AssumeRole answered without a usable ${missing.join(', ')}`,
-    });
-  }
-  return {
-    accessKeyId: AccessKeyId,
-    secretAccessKey: SecretAccessKey,
-    sessionToken: SessionToken,
-    expiration: Expiration,
-    ...(nonEmpty(output.AssumedRoleUser?.Arn) ? { assumedRoleArn: output.AssumedRoleUser.Arn } : {}),
-  };
-}
-
-/**
- * Maps an AssumeRole failure to the error hierarchy. `VendingError`s carry the STS code and message in `detail`
- * (audit log only) and a generic message; bugs on our side and unknown failures stay plain `Error`s (generic 500).
- */
+/** Maps an AssumeRole failure to the error hierarchy (see `mapStsFailure`). */
 export function mapStsError(error: unknown, plan: SessionPlan): VendingError | Error {
-  const e = asSdkError(error);
-  const name = typeof e.name === 'string' ? e.name : 'UnknownError';
-  const message = typeof e.message === 'string' ? e.message : '';
-  const detail = `${describe(plan)}: STS ${name}${statusOf(error)}: ${oneLine(message)}`;
-  const options = { cause: error, detail };
-
-  if (error instanceof DeadlineExceededError) {
-    return new UpstreamUnavailableError(UNAVAILABLE_MESSAGE, {
-      ...options,
-      detail: `${describe(plan)}: STS AssumeRole did not complete within the ${error.deadlineMs} ms deadline`,
-      retryAfterSeconds: ISSUER_RETRY_AFTER_SECONDS,
-    });
-  }
-  if (THROTTLING_NAMES.has(name) || e.$metadata?.httpStatusCode === 429) {
-    return new ThrottledError('Too many credential requests right now; retry shortly.', {
-      ...options,
-      retryAfterSeconds: ISSUER_RETRY_AFTER_SECONDS,
-    });
-  }
-  if (error instanceof PackedPolicyTooLargeException) {
-    return new PolicyTooLargeError(
-      'The session policy and tags for this request are too large for STS; request fewer scope entries.',
-      options,
-    );
-  }
-  if (error instanceof MalformedPolicyDocumentException) {
-    // Our policy builder produced a document STS cannot parse: a bug of ours, not the caller's nor STS's.
-    return new Error(
-      `STS rejected the planned session policy as malformed (${detail}); the policy builder has a bug`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (name === 'ValidationError' && ROLE_CHAINING_LIMIT.test(message)) {
-    return new IssuerRejectedError(REJECTED_MESSAGE, {
-      cause: error,
-      detail: `${detail} (DurationSeconds ${plan.durationSeconds} is above the 1 hour role-chaining cap; the tenant record or the planner let it through)`,
-    });
-  }
-  if (
-    REJECTION_NAMES.has(name) ||
-    error instanceof RegionDisabledException ||
-    error instanceof ExpiredTokenException
-  ) {
-    return new IssuerRejectedError(REJECTED_MESSAGE, options);
-  }
-  if (isTransientFailure(error)) {
-    return new UpstreamUnavailableError(UNAVAILABLE_MESSAGE, {
-      ...options,
-      retryAfterSeconds: ISSUER_RETRY_AFTER_SECONDS,
-    });
-  }
-  return new Error(`STS AssumeRole failed unexpectedly (${name})`, { cause: error });
-}
-
-function describe(plan: SessionPlan): string {
-  return `AssumeRole ${plan.roleArn} as ${plan.roleSessionName} in ${plan.region}`;
-}
-
-function statusOf(error: unknown): string {
-  const status = asSdkError(error).$metadata?.httpStatusCode;
-  return typeof status === 'number' ? ` (HTTP ${status})` : '';
-}
-
-/** STS messages go to the audit log: one line, bounded. */
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
-}
-
-function nonEmpty(value: string | undefined): value is string {
-  return typeof value === 'string' && value.length > 0;
+  return mapStsFailure(error, 'AssumeRole', plan, ({ name, message, detail }) =>
+    name === 'ValidationError' && ROLE_CHAINING_LIMIT.test(message)
+      ? new IssuerRejectedError(ISSUER_REJECTED_MESSAGE, {
+          cause: error,
+          detail: `${detail} (DurationSeconds ${plan.durationSeconds} is above the 1 hour role-chaining cap; the tenant record or the planner let it through)`,
+        })
+      : undefined,
+  );
 }

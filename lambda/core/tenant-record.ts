@@ -68,8 +68,10 @@ export const tenantRecordSchema = z
 
 /** What a record must also satisfy for this deployment. */
 export interface TenantRecordRules {
-  /** The longest session the issuer can obtain: 3600 s for role chaining. */
+  /** The longest session the issuer can obtain: 3600 s for role chaining, the role's maximum with web identity. */
   readonly maxSessionSeconds: number;
+  /** What sets `maxSessionSeconds`, for the refusal's message. @default 'STS role chaining' */
+  readonly maxSessionSource?: string;
   /** Buckets the tenant access role covers. */
   readonly dataBuckets: readonly string[];
   /** Where a tenant's data lives, e.g. `tenants/{tenant}/`; every grant must lie under it. */
@@ -106,7 +108,7 @@ export function checkTenantRecord(
   if (r.tenantId !== expectedTenantId) problems.push(`record is for tenant ${r.tenantId}`);
   if (r.maxDurationSeconds > rules.maxSessionSeconds) {
     problems.push(
-      `maxDurationSeconds ${r.maxDurationSeconds} exceeds the issuer's cap of ${rules.maxSessionSeconds} s (STS role chaining)`,
+      `maxDurationSeconds ${r.maxDurationSeconds} exceeds the issuer's cap of ${rules.maxSessionSeconds} s (${rules.maxSessionSource ?? 'STS role chaining'})`,
     );
   }
   const root = tenantRootPrefix(rules.prefixTemplate, r.tenantId);

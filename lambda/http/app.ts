@@ -2,7 +2,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MethodNotAllowedError, RouteNotFoundError } from '../core/errors';
 import type { Principal } from '../core/model';
-import type { Authenticator } from '../core/ports';
+import { JWKS_PATH, jwksDocument, OPENID_CONFIGURATION_PATH, openIdConfiguration } from '../core/oidc-issuer';
+import type { Authenticator, TokenSigner } from '../core/ports';
 import { parseVendBody, parseVendQuery } from '../core/vend-request';
 import type { VendService } from '../core/vend-service';
 import { AuditRecord, type AuditSink } from './audit';
@@ -15,7 +16,15 @@ import {
   tenantBody,
 } from './formats';
 import { authorizationHeader, bodyOf, header, queryOf, routeKeyOf } from './request-event';
-import { corsHeaders, jsonResponse } from './responses';
+import { corsHeaders, jsonResponse, publicJsonResponse } from './responses';
+
+/** Web-identity mode: credvend is an OIDC issuer, and the API publishes its discovery document and keys. */
+export interface WebIdentityPublishing {
+  /** The `iss` of credvend's tokens (`WEB_IDENTITY_ISSUER`). */
+  readonly issuer: string;
+  /** Where the public keys come from (`KmsTokenSigner`). */
+  readonly keys: Pick<TokenSigner, 'publicKeys'>;
+}
 
 /** What the API is built from; the Lambda handler and the local sandbox each wire their own. */
 export interface AppDependencies {
@@ -26,6 +35,8 @@ export interface AppDependencies {
   readonly audit: AuditSink;
   readonly allowedRegions: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** Serves `/.well-known/openid-configuration` and `/.well-known/jwks.json`; absent (role chaining): both are 404. */
+  readonly webIdentity?: WebIdentityPublishing;
   readonly now?: () => number;
 }
 
@@ -34,6 +45,18 @@ type Route = (event: APIGatewayProxyEvent, record: AuditRecord, requestId: strin
 
 /** Not audited: load balancers and monitors call it often and it reveals nothing. */
 const HEALTH_ROUTE = 'GET /health';
+const OPENID_CONFIGURATION_ROUTE = `GET ${OPENID_CONFIGURATION_PATH}`;
+const JWKS_ROUTE = `GET ${JWKS_PATH}`;
+
+/** Public documents, the same for every caller, without authentication: STS and IAM fetch them. */
+const PUBLIC_ROUTES = new Set([OPENID_CONFIGURATION_ROUTE, JWKS_ROUTE]);
+/** Successes not audited (failures always are): frequent, unauthenticated, revealing nothing. */
+const UNAUDITED_ROUTES = new Set([HEALTH_ROUTE, ...PUBLIC_ROUTES]);
+/**
+ * How long STS, IAM and CDNs may cache the discovery document and keys. A new key must be published (listed second
+ * in SIGNING_KEY_IDS) at least this long before it starts signing, and an old one kept as long after.
+ */
+export const WELL_KNOWN_MAX_AGE_SECONDS = 300;
 
 /** Routes whose errors use the container-credentials error shape. */
 const CONTAINER_ROUTES = new Set(['GET /v1/credentials/container']);
@@ -65,7 +88,18 @@ export function createApp(
     return { plan, credentials };
   };
 
+  const webIdentity = deps.webIdentity;
+  const publicRoutes: Readonly<Record<string, Route>> =
+    webIdentity === undefined
+      ? {}
+      : {
+          [OPENID_CONFIGURATION_ROUTE]: async () =>
+            openIdConfiguration(webIdentity.issuer, await webIdentity.keys.publicKeys()),
+          [JWKS_ROUTE]: async () => jwksDocument(await webIdentity.keys.publicKeys()),
+        };
+
   const routes: Readonly<Record<string, Route>> = {
+    ...publicRoutes,
     [HEALTH_ROUTE]: async () => ({ status: 'ok' }),
     'GET /v1/tenant': async (event, record) => {
       const tenant = await deps.vendService.activeTenant(await principalOf(event, record));
@@ -100,7 +134,8 @@ export function createApp(
     try {
       const route = routes[routeKey] ?? missingRoute(routeKey, Object.keys(routes));
       const body = await route(event, record, requestId);
-      if (routeKey !== HEALTH_ROUTE) record.write(deps.audit, now());
+      if (!UNAUDITED_ROUTES.has(routeKey)) record.write(deps.audit, now());
+      if (PUBLIC_ROUTES.has(routeKey)) return publicJsonResponse(body, WELL_KNOWN_MAX_AGE_SECONDS, cors);
       return jsonResponse(200, body, cors);
     } catch (error) {
       const outcome = outcomeOf(error);

@@ -1,4 +1,4 @@
-/** Builds API Gateway proxy responses: JSON, never cached, with CORS for allowed origins. */
+/** Builds API Gateway proxy responses: JSON, never cached (public documents aside), with CORS for allowed origins. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
 /** Headers on every response: credentials and plans must never be cached or sniffed. */
@@ -26,4 +26,21 @@ export function jsonResponse(
   headers: Readonly<Record<string, string>> = {},
 ): APIGatewayProxyResult {
   return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * A JSON response that shared caches may keep for `maxAgeSeconds`: only for public documents that hold no secret
+ * and are the same for every caller (the OIDC discovery document and JWKS).
+ */
+export function publicJsonResponse(
+  body: unknown,
+  maxAgeSeconds: number,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyResult {
+  const { Pragma: _, ...base } = BASE_HEADERS;
+  return {
+    statusCode: 200,
+    headers: { ...base, ...headers, 'Cache-Control': `public, max-age=${maxAgeSeconds}` },
+    body: JSON.stringify(body),
+  };
 }

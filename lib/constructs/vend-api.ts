@@ -1,11 +1,13 @@
 /**
  * The public face: an API Gateway REST API (HTTPS, throttled, JSON access logs) proxying the six routes to the
- * vend function. REST rather than HTTP API for private endpoints, WAF, usage plans and per-method throttling.
+ * vend function (and, in web-identity mode, the issuer's two public discovery routes). REST rather than HTTP API for
+ * private endpoints, WAF, usage plans and per-method throttling.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  AuthorizationType,
   EndpointType,
   type IResource,
   LambdaIntegration,
@@ -29,6 +31,15 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/credentials/dry-run' },
   { method: 'GET', path: '/v1/credentials/container' },
   { method: 'GET', path: '/v1/credentials/process' },
+] as const;
+
+/**
+ * The routes of credvend as an OIDC issuer (web-identity mode), relative to the stage, i.e. to the issuer URL: STS
+ * reads them without credentials to verify the tokens the function signs.
+ */
+export const OIDC_DISCOVERY_ROUTES = [
+  { method: 'GET', path: '/.well-known/openid-configuration' },
+  { method: 'GET', path: '/.well-known/jwks.json' },
 ] as const;
 
 /** Stage-wide throttling. */
@@ -76,6 +87,11 @@ export interface VendApiProps {
    * @default - none
    */
   readonly webAclArn?: string;
+  /**
+   * Serve `OIDC_DISCOVERY_ROUTES` (public, no authorizer): the function is an OIDC issuer (web-identity mode).
+   * @default false
+   */
+  readonly oidcDiscovery?: boolean;
 }
 
 /** API Gateway's own refusals, in the function's error shape. */
@@ -101,12 +117,17 @@ export class VendApi extends Construct {
   public readonly restApi: RestApi;
   /** The access log group. */
   public readonly accessLogGroup: LogGroup;
+  /** The stage name (the last part of the base URL). */
+  public readonly stageName: string;
+  /** The public discovery methods (`OIDC_DISCOVERY_ROUTES`), with their invoke permissions; none unless asked for. */
+  public readonly discoveryMethods: readonly Method[];
 
   constructor(scope: Construct, id: string, props: VendApiProps) {
     super(scope, id);
     const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
     const origins = props.allowedOrigins ?? [];
     const createCloudWatchRole = props.createCloudWatchRole ?? true;
+    this.stageName = props.stageName;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,
@@ -160,6 +181,13 @@ export class VendApi extends Construct {
       const method = resourceAt(this.restApi.root, route.path).addMethod(route.method, integration);
       acknowledgeFunctionAuth(method, route.path === '/health');
     }
+    this.discoveryMethods = (props.oidcDiscovery ? OIDC_DISCOVERY_ROUTES : []).map((route) => {
+      const method = resourceAt(this.restApi.root, route.path).addMethod(route.method, integration, {
+        authorizationType: AuthorizationType.NONE,
+      });
+      acknowledgePublicDiscovery(method);
+      return method;
+    });
 
     if (createCloudWatchRole) {
       acknowledge(
@@ -192,6 +220,16 @@ export class VendApi extends Construct {
   /** The invoke URL of the stage. */
   public get url(): string {
     return this.restApi.url;
+  }
+
+  /**
+   * The stage's URL without the trailing slash (`https://<id>.execute-api.<region>.<suffix>/<stage>`): the issuer URL
+   * in web-identity mode. Built from the REST API id and the stage *name*, not from the stage resource, so that what
+   * refers to it (the function's environment) does not wait for the stage, which waits for the function's methods.
+   */
+  public get baseUrl(): string {
+    const stack = Stack.of(this);
+    return `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${this.stageName}`;
   }
 }
 
@@ -234,6 +272,14 @@ function acknowledgeFunctionAuth(method: Method, isHealth: boolean): void {
     ? 'GET /health is the unauthenticated liveness probe; it returns {"status":"ok"} and touches nothing.'
     : 'The function verifies the JWT itself (aws-jwt-verify: signature via JWKS, issuer, audience, expiry, ' +
       'tenant claim) for Cognito and any OIDC issuer alike, so no gateway authorizer is attached.';
+  acknowledge(method, 'AwsSolutions-APIG4', reason);
+  acknowledge(method, 'AwsSolutions-COG4', reason);
+}
+
+/** The issuer's discovery document and keys are public by nature: STS fetches them without credentials. */
+function acknowledgePublicDiscovery(method: Method): void {
+  const reason =
+    "OIDC discovery (openid-configuration, jwks.json) must be readable without credentials: STS fetches it to verify the function's own tokens. It holds only the issuer URL and public keys.";
   acknowledge(method, 'AwsSolutions-APIG4', reason);
   acknowledge(method, 'AwsSolutions-COG4', reason);
 }

@@ -1,4 +1,7 @@
-/** The vend function: the Lambda that verifies the caller's JWT and assumes the tenant access role for it. */
+/**
+ * The vend function: the Lambda that verifies the caller's JWT and assumes the tenant access role for it, either with
+ * its own role (role chaining) or with a token it signs itself (web identity).
+ */
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -9,6 +12,7 @@ import { Construct } from 'constructs';
 import { tenantRolesJson } from '../../lambda/core/tenant-roles';
 import { acknowledge } from '../nag';
 import { VEND_TRUST_ACTIONS } from '../policies/trust-policies';
+import type { SessionModeName } from '../session-mode';
 import { DEFAULT_PREFIX_TEMPLATE } from './tenant-access-role';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
@@ -103,11 +107,25 @@ export interface VendFunctionProps {
   readonly tracing?: boolean;
 }
 
+/** What the function needs to know to be its own OIDC issuer (web-identity mode). */
+export interface WebIdentitySessions {
+  /** `TENANT_ROLE_ARN`: the tenant access role. */
+  readonly tenantRoleArn: string;
+  /** `WEB_IDENTITY_ISSUER`: the issuer URL, no trailing slash. */
+  readonly issuer: string;
+  /** `WEB_IDENTITY_AUDIENCE`. */
+  readonly audience: string;
+  /** `SIGNING_KEY_IDS`: KMS key ARNs; the first signs, all are published in the JWKS. */
+  readonly signingKeyArns: readonly string[];
+  /** `MAX_SESSION_SECONDS`: the tenant access role's MaxSessionDuration. */
+  readonly maxSessionSeconds: number;
+}
+
 /** The vend function with its own least-privilege role and log group. */
 export class VendFunction extends Construct {
   /** The function. */
   public readonly function: NodejsFunction;
-  /** Its execution role: the only principal the tenant access role trusts. */
+  /** Its execution role: the only principal the tenant access role trusts (role chaining) or that may sign (web identity). */
   public readonly role: Role;
   /** Its log group (structured logs and one audit event per request). */
   public readonly logGroup: LogGroup;
@@ -187,20 +205,19 @@ export class VendFunction extends Construct {
     }
     this.node.addValidation({
       validate: () =>
-        this.hasTenantRole ? [] : ['VendFunction has no tenant access role: call useTenantRoles()'],
+        this.hasTenantRole
+          ? []
+          : ['VendFunction has no tenant access role: call useTenantRoles() or useWebIdentity()'],
     });
   }
 
   /**
-   * Makes `defaultRole` the tenant access role (`TENANT_ROLE_ARN`) and `tenantRoles` the tenants' own roles by
+   * Role-chaining mode (`SESSION_MODE=role-chaining`): makes `defaultRole` the tenant access role (`TENANT_ROLE_ARN`) and `tenantRoles` the tenants' own roles by
    * tenant id (`TENANT_ROLES`: a record may name only its tenant's), and lets the function assume exactly these
    * roles, with session tags and a source identity. Nothing else in STS.
    */
   public useTenantRoles(defaultRole: IRole, tenantRoles: Readonly<Record<string, string>> = {}): void {
-    if (this.hasTenantRole) throw new Error('VendFunction.useTenantRoles() may be called once');
-    this.function.addEnvironment('TENANT_ROLE_ARN', defaultRole.roleArn);
-    this.function.addEnvironment('TENANT_ROLES', tenantRolesJson(tenantRoles));
-    this.hasTenantRole = true;
+    this.setSessionMode('role-chaining', defaultRole.roleArn, tenantRoles);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'AssumeTenantRoles',
@@ -208,5 +225,31 @@ export class VendFunction extends Construct {
         resources: [defaultRole.roleArn, ...new Set(Object.values(tenantRoles))],
       }),
     );
+  }
+
+  /**
+   * Web-identity mode: the function signs its own token and calls AssumeRoleWithWebIdentity (unsigned), so its role
+   * gets no STS permission at all; signing is granted on the key (see `WebIdentity`). No tenant-owned roles.
+   */
+  public useWebIdentity(sessions: WebIdentitySessions): void {
+    this.setSessionMode('web-identity', sessions.tenantRoleArn, {});
+    this.function.addEnvironment('WEB_IDENTITY_ISSUER', sessions.issuer);
+    this.function.addEnvironment('WEB_IDENTITY_AUDIENCE', sessions.audience);
+    this.function.addEnvironment('SIGNING_KEY_IDS', sessions.signingKeyArns.join(','));
+    this.function.addEnvironment('MAX_SESSION_SECONDS', String(sessions.maxSessionSeconds));
+  }
+
+  private setSessionMode(
+    mode: SessionModeName,
+    tenantRoleArn: string,
+    tenantRoles: Readonly<Record<string, string>>,
+  ): void {
+    if (this.hasTenantRole) {
+      throw new Error('VendFunction.useTenantRoles() or useWebIdentity() may be called once');
+    }
+    this.hasTenantRole = true;
+    this.function.addEnvironment('SESSION_MODE', mode);
+    this.function.addEnvironment('TENANT_ROLE_ARN', tenantRoleArn);
+    this.function.addEnvironment('TENANT_ROLES', tenantRolesJson(tenantRoles));
   }
 }

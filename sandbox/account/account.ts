@@ -4,10 +4,12 @@
  * with them. The STS, S3 and IAM fronts are thin protocol layers over this object; none keeps state of its own about
  * identities.
  */
-import { evaluateRequest, type IamDecision, type IamRequest } from './policy-evaluator';
+import { buildOidcProviders, checkWebIdentityTrust, type OidcProvider } from './oidc-providers';
+import { explainRequest, type IamDecision, type IamRequest, type IamVerdict } from './policy-evaluator';
 import { type Principal, parsePrincipalArn, roleArn } from './principals';
 import { isoSeconds, type MintedCredentials, SessionStore, type StoredSession } from './sessions';
-import type { BaseCredentials, EmulatedRole, PolicyJson } from './types';
+import { type KmsKeyOptions, KmsKeys } from './signing-keys';
+import type { BaseCredentials, EmulatedOidcProvider, EmulatedRole, PolicyJson } from './types';
 
 /** Long-term credentials with their principal already parsed. */
 export interface KnownCredentials {
@@ -30,12 +32,16 @@ export interface AccountOptions {
   readonly accountId?: string;
   readonly baseCredentials: readonly BaseCredentials[];
   readonly roles: readonly EmulatedRole[];
+  /** The IAM OIDC providers that roles' web-identity trust may name. @default none */
+  readonly oidcProviders?: readonly EmulatedOidcProvider[];
   /** The account's clock in epoch milliseconds (issue and expiry times, request-date skew). */
   readonly now?: () => number;
   /** Sessions kept; when full, expired ones go first, then the oldest (down to 90%). @default 100000 */
   readonly maxSessions?: number;
   /** Told about every session's credentials as they are minted (the test suite's leak scan learns the secrets so). */
   readonly onSessionMinted?: (credentials: MintedCredentials) => void;
+  /** The account's KMS signing keys, each with a new key pair. @default none */
+  readonly signingKeys?: readonly KmsKeyOptions[];
 }
 
 const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -52,10 +58,14 @@ export class EmulatedAccount {
   readonly sessions: SessionStore;
   /** Roles by role ARN. */
   readonly roles: ReadonlyMap<string, EmulatedRole>;
+  /** IAM OIDC providers by issuer URL (a token's `iss` names its provider exactly). */
+  readonly oidcProviders: ReadonlyMap<string, OidcProvider>;
   /** Long-term credentials by access key id. */
   readonly baseCredentials: ReadonlyMap<string, KnownCredentials>;
   /** When the account, and with it each of its roles, came to be (IAM's `CreateDate`), ISO 8601 to the second. */
   readonly createdAt: string;
+  /** The account's KMS keys (the KMS front signs with them; their key policies take part in IAM's decision). */
+  readonly keys: KmsKeys;
   /** Each role's inline permission policies, by role name then policy name. */
   private readonly rolePolicies = new Map<string, Map<string, PolicyJson>>();
   /** Each IAM user's inline policies, by user ARN then policy name. */
@@ -73,9 +83,12 @@ export class EmulatedAccount {
     this.now = options.now ?? Date.now;
     this.sessions = new SessionStore(maxSessions, this.now, options.onSessionMinted);
     this.roles = buildRoles(options.roles, this.accountId);
+    this.oidcProviders = buildOidcProviders(options.oidcProviders ?? [], this.accountId);
+    checkWebIdentityTrust(options.roles, this.oidcProviders);
     this.baseCredentials = buildBaseCredentials(options.baseCredentials);
     this.userPolicies = buildUserPolicies(options.baseCredentials);
     this.createdAt = isoSeconds(this.now());
+    this.keys = new KmsKeys(this.accountId, this.now, options.signingKeys);
     for (const role of options.roles) {
       this.rolePolicies.set(role.roleName, new Map(Object.entries(role.policies ?? {})));
     }
@@ -137,9 +150,18 @@ export class EmulatedAccount {
     request: IamRequest,
     transport: { readonly secure: boolean },
   ): Promise<IamDecision> {
+    return this.explainAuthorization(accessKeyId, request, transport).then((verdict) => verdict.decision);
+  }
+
+  /** `authorize`, saying which kind of policy refused a request it does not allow (for AWS's access-denied text). */
+  explainAuthorization(
+    accessKeyId: string | undefined,
+    request: IamRequest,
+    transport: { readonly secure: boolean },
+  ): Promise<IamVerdict> {
     const nowMs = this.now();
     if (accessKeyId === undefined) {
-      return evaluateRequest(
+      return explainRequest(
         { caller: 'anonymous', accountId: this.accountId, identityPolicies: [] },
         request,
         {
@@ -151,8 +173,8 @@ export class EmulatedAccount {
     const session = this.sessions.get(accessKeyId);
     const caller =
       session === undefined ? this.baseCredentials.get(accessKeyId)?.principal : session.principal;
-    if (caller === undefined) return Promise.resolve('ImplicitlyDenied');
-    return evaluateRequest(
+    if (caller === undefined) return Promise.resolve({ decision: 'ImplicitlyDenied', deniedBy: 'identity' });
+    return explainRequest(
       {
         caller,
         accountId: this.accountId,

@@ -1,12 +1,21 @@
 /**
  * A role's trust as IAM shows it (`GetRole`'s `AssumeRolePolicyDocument`): the emulated `RoleTrust` said in IAM's
  * policy grammar, statement by statement exactly what the STS front enforces — no more, so that a reader of the
- * document is never told of a condition the sandbox does not check.
+ * document is never told of a condition the sandbox does not check — followed by the web-identity statements, which
+ * the STS front evaluates as they are written.
  */
 import type { PolicyJson, RoleTrust } from './types';
 
 /** The trust policy document that states `trust`. */
 export function trustPolicyDocument(trust: RoleTrust): PolicyJson {
+  // A role trusted through web identity alone names no AWS principal, and so has no AssumeRole statement.
+  const statements = trust.principals.length === 0 ? [] : assumeRoleStatements(trust);
+  statements.push(...(trust.webIdentity?.Statement ?? []));
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The statements of the AssumeRole trust: who may assume the role, tag the session and name its source identity. */
+function assumeRoleStatements(trust: RoleTrust): Record<string, unknown>[] {
   const principal = { AWS: unwrap(trust.principals.map(principalEntry)) };
   const assumeConditions: Record<string, Record<string, string>> = {};
   if (trust.externalId !== undefined) {
@@ -48,7 +57,7 @@ export function trustPolicyDocument(trust: RoleTrust): PolicyJson {
       Action: 'sts:SetSourceIdentity',
     });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  return statements;
 }
 
 /** Which session tag keys the trust admits (the STS front's rule, see `RoleTrust.allowTagKeys`). */

@@ -24,6 +24,13 @@ export interface RoleTrust {
   readonly allowSourceIdentity?: boolean;
   /** The `sts:ExternalId` the caller must pass. */
   readonly externalId?: string;
+  /**
+   * The trust policy statements for web identity (`Principal.Federated` naming one of the account's OIDC providers,
+   * e.g. `webIdentityTrustPolicy` of lib/policies/trust-policies.ts), kept as IAM keeps them: AssumeRoleWithWebIdentity
+   * evaluates this document with the IAM policy simulator, and GetRole shows its statements after the AssumeRole ones.
+   * The fields above concern AssumeRole only; a role trusted through web identity alone has `principals: []`.
+   */
+  readonly webIdentity?: PolicyJson;
 }
 
 /** An IAM role that the emulator can hand out sessions of; its ARN is `arn:aws:iam::<account>:role/<name>`. */
@@ -34,6 +41,21 @@ export interface EmulatedRole {
   readonly trust: RoleTrust;
   /** The role's inline permission policies by name, as IAM keeps them (`PutRolePolicy` adds more later). */
   readonly policies?: Readonly<Record<string, PolicyJson>>;
+}
+
+/**
+ * An IAM OpenID Connect identity provider of the account (`AWS::IAM::OIDCProvider`); its ARN is
+ * `arn:aws:iam::<account>:oidc-provider/<host[:port]/path>`.
+ */
+export interface EmulatedOidcProvider {
+  /**
+   * The issuer URL, exactly as its tokens' `iss` claim states it: `https://<host>[/path]` (no port, query or
+   * fragment, as IAM takes it), or `http://<loopback host>:<port>[/path]` (the sandbox's own issuer). Only a loopback
+   * http issuer can really be verified: the emulator fetches nothing from anywhere else.
+   */
+  readonly url: string;
+  /** The client ids (audiences) its tokens may carry in `aud`: at most 100, each 1–255 characters. */
+  readonly clientIds: readonly string[];
 }
 
 /** Long-term (or pre-issued) credentials the emulator accepts, and the principal they authenticate as. */
@@ -69,8 +91,11 @@ export interface SessionTag {
 /** What the emulator remembers of a session it issued; never its secret access key or session token. */
 export interface SessionRecord {
   readonly accessKeyId: string;
-  /** `AssumeRole` sessions are role sessions; `GetSessionToken` sessions keep their user's identity. */
-  readonly kind: 'AssumeRole' | 'GetSessionToken';
+  /**
+   * `AssumeRole` and `AssumeRoleWithWebIdentity` sessions are role sessions; `GetSessionToken` sessions keep their
+   * user's identity.
+   */
+  readonly kind: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken';
   /** The session's principal: `arn:aws:sts::<account>:assumed-role/<role>/<session>` or the user's ARN. */
   readonly arn: string;
   /** `AROA…:<session>` for role sessions, the user's id otherwise. */
@@ -88,6 +113,12 @@ export interface SessionRecord {
   readonly transitiveTagKeys: readonly string[];
   readonly sourceIdentity?: string;
   readonly externalId?: string;
+  /** Web-identity sessions: the OIDC provider's ARN (STS's `Provider`). */
+  readonly provider?: string;
+  /** Web-identity sessions: the token's audience, one of the provider's client ids (STS's `Audience`). */
+  readonly audience?: string;
+  /** Web-identity sessions: the token's `sub` (STS's `SubjectFromWebIdentityToken`). */
+  readonly subjectFromWebIdentityToken?: string;
   readonly packedPolicySize?: number;
   readonly durationSeconds: number;
   /** ISO 8601, second precision. */
@@ -95,7 +126,10 @@ export interface SessionRecord {
   readonly expiration: string;
   /** Whether the session had expired by the emulator's clock when this record was read. */
   readonly expired: boolean;
-  /** The ARN and access key id of the principal that asked for the session. */
+  /**
+   * The ARN and access key id of the principal that asked for the session. For a web-identity session: the OIDC
+   * provider's ARN and an empty key id (no access key asks for one; the call is unsigned).
+   */
   readonly issuerArn: string;
   readonly issuerAccessKeyId: string;
 }

@@ -1,7 +1,8 @@
 /**
- * Who sent a query-protocol request (STS, IAM): the credential checks in AWS's order — credential scope (region and
- * the service's signing name), known access key, session token present and bound to the key, session expiry,
- * request-date skew, signature.
+ * Who sent a SigV4-signed request: the credential checks in AWS's order — credential scope (region and the service's
+ * signing name), known access key, session token present and bound to the key, session expiry, request-date skew,
+ * signature. Query-protocol fronts (STS, IAM) answer failures in their words by default; another protocol (KMS's
+ * JSON) passes its own `AuthenticationDialect`.
  */
 
 import type { KnownCredentials } from '../account/account';
@@ -46,29 +47,50 @@ export interface AuthenticationContext {
   readonly sessions: SessionStore;
 }
 
-/** SigV4 allows the request date to be this far from the server's clock, either way. */
-const MAX_SKEW_MS = 15 * 60 * 1000;
+/** How a service words each authentication failure, and how far a request's date may be from its clock. */
+export interface AuthenticationDialect {
+  /** Either way, in milliseconds. */
+  readonly maxSkewMs: number;
+  readonly missingAuthenticationToken: () => Error;
+  readonly incompleteSignature: (message: string) => Error;
+  /** An unknown access key id, or a session key without its own token. */
+  readonly invalidClientTokenId: () => Error;
+  /** A wrong signature (default message), scope or date (their own messages). */
+  readonly signatureDoesNotMatch: (message?: string) => Error;
+  readonly expiredToken: () => Error;
+}
+
+/** The query protocol's words (STS, IAM): `QueryError`s, 15 minutes of skew. */
+export const QUERY_AUTHENTICATION: AuthenticationDialect = {
+  maxSkewMs: 15 * 60 * 1000,
+  missingAuthenticationToken,
+  incompleteSignature,
+  invalidClientTokenId,
+  signatureDoesNotMatch,
+  expiredToken,
+};
 
 /**
- * Authenticates a request signed for `service` (the credential scope's service: `sts`, `iam`) or throws the
- * `QueryError` that the service would answer.
+ * Authenticates a request signed for `service` (the credential scope's service: `sts`, `iam`, `kms`) or throws the
+ * error that the service would answer, in `dialect`'s words.
  */
 export async function authenticate(
   request: ReceivedRequest,
   context: AuthenticationContext,
   service: string,
+  dialect: AuthenticationDialect = QUERY_AUTHENTICATION,
 ): Promise<Caller> {
   const header = headerValue(request.rawHeaders, 'authorization');
   if (header === undefined) {
     if ('X-Amz-Signature' in request.query || 'X-Amz-Credential' in request.query) {
-      throw incompleteSignature(
+      throw dialect.incompleteSignature(
         'Query-string (presigned) authentication is not supported by the sandbox; sign the Authorization header.',
       );
     }
-    throw missingAuthenticationToken();
+    throw dialect.missingAuthenticationToken();
   }
   const auth = parseAuthorization(header);
-  if (auth instanceof Error) throw auth;
+  if (auth instanceof Error) throw dialect.incompleteSignature(auth.awsMessage ?? auth.message);
 
   const scopeProblems = [
     context.region !== undefined && auth.region !== context.region
@@ -79,32 +101,32 @@ export async function authenticate(
       ? `Credential should be scoped with a valid terminator: 'aws4_request', not '${auth.terminator}'. `
       : '',
   ].join('');
-  if (scopeProblems !== '') throw signatureDoesNotMatch(scopeProblems);
+  if (scopeProblems !== '') throw dialect.signatureDoesNotMatch(scopeProblems);
 
   const base = context.baseCredentials.get(auth.accessKeyId);
   const session = base === undefined ? context.sessions.get(auth.accessKeyId) : undefined;
-  if (base === undefined && session === undefined) throw invalidClientTokenId();
+  if (base === undefined && session === undefined) throw dialect.invalidClientTokenId();
   const token = headerValue(request.rawHeaders, 'x-amz-security-token');
   if (session !== undefined) {
-    if (token === undefined || !sameSecret(token, session.sessionToken)) throw invalidClientTokenId();
-    if (context.sessions.isExpired(session)) throw expiredToken();
+    if (token === undefined || !sameSecret(token, session.sessionToken)) throw dialect.invalidClientTokenId();
+    if (context.sessions.isExpired(session)) throw dialect.expiredToken();
   }
 
   const amzDate = headerValue(request.rawHeaders, 'x-amz-date');
   const signingDate = amzDate === undefined ? undefined : parseAmzDate(amzDate);
   if (amzDate === undefined || signingDate === undefined) {
-    throw incompleteSignature(
+    throw dialect.incompleteSignature(
       `Authorization header requires existence of a valid 'X-Amz-Date' header. Authorization=${header}`,
     );
   }
-  checkSkew(amzDate, signingDate, context.now());
+  checkSkew(amzDate, signingDate, context.now(), dialect);
 
   const secret = base?.secretAccessKey ?? session?.secretAccessKey ?? '';
   if (!payloadHashMatches(request) || !(await signatureMatches(request, auth, secret, signingDate))) {
-    throw signatureDoesNotMatch();
+    throw dialect.signatureDoesNotMatch();
   }
   // Long-term credentials carry no session token; a token next to one is refused after the signature check.
-  if (base !== undefined && token !== undefined) throw invalidClientTokenId();
+  if (base !== undefined && token !== undefined) throw dialect.invalidClientTokenId();
 
   if (session !== undefined) {
     return {
@@ -118,21 +140,23 @@ export async function authenticate(
         : { sourceIdentity: session.record.sourceIdentity }),
     };
   }
-  if (base === undefined) throw invalidClientTokenId();
+  if (base === undefined) throw dialect.invalidClientTokenId();
   const { principal } = base;
   return { principal, userId: userIdOf(principal), accessKeyId: auth.accessKeyId, transitiveTags: [] };
 }
 
-function checkSkew(amzDate: string, signingDate: Date, nowMs: number): void {
+function checkSkew(amzDate: string, signingDate: Date, nowMs: number, dialect: AuthenticationDialect): void {
   const now = formatAmzDate(nowMs);
-  if (signingDate.getTime() < nowMs - MAX_SKEW_MS) {
-    throw signatureDoesNotMatch(
-      `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(nowMs - MAX_SKEW_MS)} (${now} - 15 min.)`,
+  const skew = dialect.maxSkewMs;
+  const minutes = `${skew / 60_000} min.`;
+  if (signingDate.getTime() < nowMs - skew) {
+    throw dialect.signatureDoesNotMatch(
+      `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(nowMs - skew)} (${now} - ${minutes})`,
     );
   }
-  if (signingDate.getTime() > nowMs + MAX_SKEW_MS) {
-    throw signatureDoesNotMatch(
-      `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(nowMs + MAX_SKEW_MS)} (${now} + 15 min.)`,
+  if (signingDate.getTime() > nowMs + skew) {
+    throw dialect.signatureDoesNotMatch(
+      `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(nowMs + skew)} (${now} + ${minutes})`,
     );
   }
 }

@@ -21,11 +21,14 @@ export const POLICY_DOCUMENT: Pattern = {
 export class Constraints {
   private readonly violations: string[] = [];
 
-  /** Checks a string member; `required` members may not be absent. */
+  /**
+   * Checks a string member; `required` members may not be absent. A `sensitive` member's value (a web identity
+   * token) is never repeated in the message, as AWS keeps the model's sensitive members out of its messages.
+   */
   string(
     member: string,
     value: string | undefined,
-    rule: { min: number; max: number; pattern?: Pattern; required?: boolean },
+    rule: { min: number; max: number; pattern?: Pattern; required?: boolean; sensitive?: boolean },
   ): void {
     if (value === undefined) {
       if (rule.required)
@@ -34,14 +37,15 @@ export class Constraints {
         );
       return;
     }
+    const shown = rule.sensitive ? undefined : value;
     const length = [...value].length;
     if (rule.pattern !== undefined && !rule.pattern.test.test(value)) {
-      this.fail(member, value, `Member must satisfy regular expression pattern: ${rule.pattern.display}`);
+      this.fail(member, shown, `Member must satisfy regular expression pattern: ${rule.pattern.display}`);
     }
     if (length < rule.min)
-      this.fail(member, value, `Member must have length greater than or equal to ${rule.min}`);
+      this.fail(member, shown, `Member must have length greater than or equal to ${rule.min}`);
     if (length > rule.max)
-      this.fail(member, value, `Member must have length less than or equal to ${rule.max}`);
+      this.fail(member, shown, `Member must have length less than or equal to ${rule.max}`);
   }
 
   /** Checks an integer member's range. */
@@ -67,8 +71,9 @@ export class Constraints {
     );
   }
 
-  private fail(member: string, value: string, constraint: string): void {
-    this.violations.push(`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  private fail(member: string, value: string | undefined, constraint: string): void {
+    const subject = value === undefined ? 'Value' : `Value '${value}'`;
+    this.violations.push(`${subject} at '${member}' failed to satisfy constraint: ${constraint}`);
   }
 }
 

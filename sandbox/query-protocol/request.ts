@@ -1,7 +1,7 @@
 /**
  * One query-protocol request to a service front (STS, IAM): decode its parameters (query string and form body),
- * dispatch on `Action` and `Version`, authenticate for the service's signing name, run the action, and render the
- * XML answer in the service's namespace (errors included).
+ * dispatch on `Action` and `Version`, authenticate for the service's signing name (unless the action takes unsigned
+ * requests and this one is), run the action, and render the XML answer in the service's namespace (errors included).
  */
 import { randomUUID } from 'node:crypto';
 import { type AuthenticationContext, authenticate, type Caller } from './authenticate';
@@ -27,6 +27,13 @@ export type QueryAction<C> = (
   context: C,
 ) => XmlNode[] | undefined | Promise<XmlNode[] | undefined>;
 
+/** An action the service answers without a signature: `caller` is undefined for an unsigned request. */
+export type UnsignedQueryAction<C> = (
+  params: QueryParams,
+  caller: Caller | undefined,
+  context: C,
+) => XmlNode[] | undefined | Promise<XmlNode[] | undefined>;
+
 /** What tells one query-protocol service from another. */
 export interface QueryService<C> {
   /** How the front names itself in its own messages, e.g. `STS emulator`. */
@@ -38,6 +45,11 @@ export interface QueryService<C> {
   /** The XML namespace of results and of the service's errors. */
   readonly namespace: string;
   readonly actions: ReadonlyMap<string, QueryAction<C>>;
+  /**
+   * Actions a caller may send unsigned, as STS takes AssumeRoleWithWebIdentity; a signed request to one is
+   * authenticated like any other (a bad signature is refused).
+   */
+  readonly unsignedActions?: ReadonlyMap<string, UnsignedQueryAction<C>>;
   /** Real actions of the service that the front refuses with a message saying it does not implement them. */
   readonly notImplemented: (action: string) => boolean;
   /** The error an unexpected failure is answered with (STS: `InternalFailure`; IAM: `ServiceFailure`). */
@@ -125,8 +137,14 @@ export async function runQueryRequest<C>(
   try {
     if (request.decodeError !== undefined) throw request.decodeError;
     const action = resolveAction(request, service);
-    const caller = await authenticate(request.received, context, service.signingName);
-    const result = await action(request.params, caller, context);
+    const authenticated = () => authenticate(request.received, context, service.signingName);
+    const result = action.unsigned
+      ? await action.run(
+          request.params,
+          isSigned(request.received) ? await authenticated() : undefined,
+          context,
+        )
+      : await action.run(request.params, await authenticated(), context);
     return {
       status: 200,
       requestId,
@@ -140,14 +158,30 @@ export async function runQueryRequest<C>(
   }
 }
 
+/** An action to run, and whether it may run without a caller. */
+type ResolvedAction<C> =
+  | { readonly unsigned: false; readonly run: QueryAction<C> }
+  | { readonly unsigned: true; readonly run: UnsignedQueryAction<C> };
+
 /** Dispatch happens before authentication, as on AWS's front end. */
-function resolveAction<C>(request: QueryRequest, service: QueryService<C>): QueryAction<C> {
+function resolveAction<C>(request: QueryRequest, service: QueryService<C>): ResolvedAction<C> {
   if (request.action === '') throw missingAction();
   const version = request.params.get('Version') ?? '';
-  const action = service.actions.get(request.action);
-  if (action === undefined && version === service.version && service.notImplemented(request.action)) {
-    throw notImplementedAction(service.frontName, request.action);
+  if (version === service.version) {
+    const signed = service.actions.get(request.action);
+    if (signed !== undefined) return { unsigned: false, run: signed };
+    const unsigned = service.unsignedActions?.get(request.action);
+    if (unsigned !== undefined) return { unsigned: true, run: unsigned };
+    if (service.notImplemented(request.action)) throw notImplementedAction(service.frontName, request.action);
   }
-  if (action === undefined || version !== service.version) throw invalidAction(request.action, version);
-  return action;
+  throw invalidAction(request.action, version);
+}
+
+/** Whether a request carries a signature, in its `Authorization` header or its query string. */
+function isSigned(request: ReceivedRequest): boolean {
+  return (
+    headerValue(request.rawHeaders, 'authorization') !== undefined ||
+    'X-Amz-Signature' in request.query ||
+    'X-Amz-Credential' in request.query
+  );
 }

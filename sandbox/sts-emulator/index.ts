@@ -2,6 +2,7 @@
 export { startStsEmulator } from './server';
 export type {
   BaseCredentials,
+  EmulatedOidcProvider,
   EmulatedRole,
   FaultCode,
   FaultConfig,

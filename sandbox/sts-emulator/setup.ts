@@ -1,6 +1,7 @@
 /** Turns `StsEmulatorOptions` into the emulator's context over its account, refusing options that are unsafe. */
 import { EmulatedAccount } from '../account/account';
 import { isLoopbackAddress } from './inspect-endpoint';
+import { LoopbackHttpKeySource } from './oidc-keys';
 import type { EmulatorContext } from './sts-request';
 import type { StsEmulatorOptions } from './types';
 
@@ -37,6 +38,8 @@ export function buildContext(
     roles: account.roles,
     baseCredentials: account.baseCredentials,
     sessions: account.sessions,
+    oidcProviders: account.oidcProviders,
+    oidcKeys: new LoopbackHttpKeySource(account.now),
     ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
   };
 }

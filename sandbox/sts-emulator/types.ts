@@ -4,6 +4,7 @@ import type { SessionRecord } from '../account/types';
 
 export type {
   BaseCredentials,
+  EmulatedOidcProvider,
   EmulatedRole,
   RoleTrust,
   SessionCredentials,

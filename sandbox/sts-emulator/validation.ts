@@ -1,4 +1,7 @@
-/** STS's request parameters against the STS API model's constraints (AssumeRole, GetSessionToken). */
+/**
+ * STS's request parameters against the STS API model's constraints (AssumeRole, AssumeRoleWithWebIdentity,
+ * GetSessionToken).
+ */
 import { Constraints, type Pattern, POLICY_DOCUMENT, parseInteger } from '../query-protocol/constraints';
 import { memberList, memberStructList, type QueryParams } from '../query-protocol/form';
 import type { SessionTag } from './types';
@@ -8,13 +11,14 @@ const ARN: Pattern = {
   test: /^[\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/,
   display: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
 };
-const SESSION_NAME: Pattern = { test: /^[\w+=,.@-]*$/, display: '[\\w+=,.@-]*' };
+/** RoleSessionName and SourceIdentity. */
+export const SESSION_NAME: Pattern = { test: /^[\w+=,.@-]*$/, display: '[\\w+=,.@-]*' };
 const EXTERNAL_ID: Pattern = { test: /^[\w+=,.@:/-]*$/, display: '[\\w+=,.@:\\/-]*' };
-const TAG_KEY: Pattern = {
+export const TAG_KEY: Pattern = {
   test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
   display: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
 };
-const TAG_VALUE: Pattern = {
+export const TAG_VALUE: Pattern = {
   test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
   display: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
 };
@@ -115,6 +119,68 @@ export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
     ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
     mfa: serialNumber !== undefined || tokenCode !== undefined,
     providedContexts: [...params.keys()].some((name) => name.startsWith('ProvidedContexts.')),
+  };
+}
+
+/** The parameters of AssumeRoleWithWebIdentity, checked against the API model. */
+export interface AssumeRoleWithWebIdentityInput {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly webIdentityToken: string;
+  readonly durationSeconds?: number;
+  readonly policy?: string;
+  readonly policyArns: readonly string[];
+  /** Whether `ProviderId` (an OAuth 2.0 provider's host, never sent for an OIDC ID token) was passed. */
+  readonly providerId: boolean;
+}
+
+/** Reads and checks AssumeRoleWithWebIdentity's parameters; throws `MalformedInput` or `ValidationError`. */
+export function parseAssumeRoleWithWebIdentityInput(params: QueryParams): AssumeRoleWithWebIdentityInput {
+  const durationSeconds = parseInteger(params.get('DurationSeconds'));
+  const roleArn = params.get('RoleArn');
+  const roleSessionName = params.get('RoleSessionName');
+  const webIdentityToken = params.get('WebIdentityToken');
+  const providerId = params.get('ProviderId');
+  const policy = params.get('Policy');
+  const policyArns = memberStructList(params, 'PolicyArns', ['arn']);
+
+  const check = new Constraints();
+  check.string('roleArn', roleArn, { min: 20, max: 2048, pattern: ARN, required: true });
+  check.string('roleSessionName', roleSessionName, {
+    min: 2,
+    max: 64,
+    pattern: SESSION_NAME,
+    required: true,
+  });
+  // The model marks the token sensitive: never repeated in a message.
+  check.string('webIdentityToken', webIdentityToken, { min: 4, max: 20000, required: true, sensitive: true });
+  // The model's urlType has the same pattern as its ARNs.
+  check.string('providerId', providerId, { min: 4, max: 2048, pattern: ARN });
+  check.listSize(
+    'policyArns',
+    policyArns.map((p) => p.arn ?? ''),
+    MAX_POLICY_ARNS,
+  );
+  policyArns.forEach((p, i) => {
+    check.string(`policyArns.${i + 1}.member.arn`, p.arn, {
+      min: 20,
+      max: 2048,
+      pattern: ARN,
+      required: true,
+    });
+  });
+  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY_DOCUMENT });
+  check.range('durationSeconds', durationSeconds, 900, 43200);
+  check.throwIfAny();
+
+  return {
+    roleArn: roleArn ?? '',
+    roleSessionName: roleSessionName ?? '',
+    webIdentityToken: webIdentityToken ?? '',
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    ...(policy === undefined ? {} : { policy }),
+    policyArns: policyArns.map((p) => p.arn ?? ''),
+    providerId: providerId !== undefined,
   };
 }
 

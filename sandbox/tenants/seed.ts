@@ -13,7 +13,7 @@ export const LOCAL_REGIONS = ['eu-west-1', 'us-east-1'] as const;
 
 /**
  * - `acme`: active; reads and lists its whole prefix, writes and deletes under `uploads/`; 15 min by default, up to
- *   the 1-hour role-chaining cap; eu-west-1 (home) and us-east-1.
+ *   the 1-hour role-chaining cap (`demoTenants`: the mode's cap); eu-west-1 (home) and us-east-1.
  * - `globex`: active; reads its prefix only; 30 min, no more; us-east-1 only.
  * - `initech`: suspended: every route answers 403 TENANT_SUSPENDED.
  */
@@ -51,6 +51,16 @@ export const DEMO_TENANTS = [
     region: 'eu-west-1',
   },
 ] as const;
+
+/**
+ * The demo tenants for a sandbox whose sessions may last `maxSessionSeconds`: acme may ask for all of it (12 hours in
+ * web-identity mode), the others are as in `DEMO_TENANTS`.
+ */
+export function demoTenants(maxSessionSeconds: number): readonly Record<string, unknown>[] {
+  return DEMO_TENANTS.map((tenant) =>
+    tenant.tenantId === 'acme' ? { ...tenant, maxDurationSeconds: maxSessionSeconds } : tenant,
+  );
+}
 
 /** The id of a demo tenant. */
 export type DemoTenantId = (typeof DEMO_TENANTS)[number]['tenantId'];

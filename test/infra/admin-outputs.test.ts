@@ -3,6 +3,7 @@
  * configured with, so that the admin tool checks records by exactly the function's rules.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { Duration } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentFromStack, SESSION_MODE_OUTPUT, STACK_OUTPUT_NAMES } from '../../admin/stack-deployment';
 import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../../lambda/adapters/sts-credential-issuer';
@@ -79,6 +80,67 @@ describe('the outputs credvend-admin reads', () => {
     expect(resourceOf(stack.tenantAccessRole.role).Properties.MaxSessionDuration).toBe(
       SESSION_MODE_MAX_SESSION_SECONDS,
     );
+  });
+
+  it("state web-identity mode and the tenant access role's own maximum, as the function enforces it", () => {
+    const webIdentity = synth({
+      sessionMode: { kind: 'web-identity', maxSessionDuration: Duration.hours(8) },
+    });
+    const outputs = outputsOf(webIdentity.template);
+    const environment = (functionEnvironment(webIdentity.template) as { Variables: Record<string, unknown> })
+      .Variables;
+
+    expect(outputs).toMatchObject({
+      SessionMode: 'web-identity',
+      MaxSessionSeconds: '28800',
+      TenantRoles: '{}',
+    });
+    expect(environment).toMatchObject({
+      SESSION_MODE: outputs.SessionMode,
+      MAX_SESSION_SECONDS: outputs.MaxSessionSeconds,
+      TENANT_ROLE_ARN: outputs.TenantAccessRoleArn,
+    });
+    expect(
+      webIdentity.resourceOf(webIdentity.stack.tenantAccessRole.role).Properties.MaxSessionDuration,
+    ).toBe(28_800);
+  });
+
+  it('give credvend-admin a web-identity deployment with its 12-hour cap', async () => {
+    const rendered = outputsOf(synth({ sessionMode: { kind: 'web-identity' } }).template);
+    const resolved: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
+      TenantTableName: 'credvend-prod-TenantTable-1A2B3C',
+      TenantAccessRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-tenant-access-eu-west-1',
+      VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
+      DataBucketNames: 'credvend-prod-databucket-1a2b3c',
+      AllowedRegions: 'eu-west-1',
+    };
+    const cloudFormation = mockClient(CloudFormationClient);
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'credvend-prod',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: Object.entries(resolved).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    try {
+      const deployment = await deploymentFromStack(
+        'credvend-prod',
+        new CloudFormationClient({ region: 'eu-west-1' }),
+      );
+
+      expect(rendered.SessionMode).toBe('web-identity');
+      expect(deployment).toMatchObject({
+        tenantRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-tenant-access-eu-west-1',
+        maxSessionSeconds: 43_200,
+        tenantRoles: new Map(),
+      });
+    } finally {
+      cloudFormation.restore();
+    }
   });
 
   it('give credvend-admin the deployment the function runs with', async () => {

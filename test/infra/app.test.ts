@@ -68,6 +68,54 @@ describe('bin/credvend.ts', () => {
     expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
   });
 
+  it('synthesizes web-identity mode from context, cdk-nag clean', () => {
+    const result = runApp(
+      {
+        ...cdkJsonContext,
+        stage: 'ci',
+        sessionMode: 'web-identity',
+        maxSessionDuration: '28800',
+        'aws:cdk:bundling-stacks': [],
+      },
+      outdir,
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 0,
+      stderr: expect.any(String),
+    });
+
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, { Value: unknown }>;
+    };
+    const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type);
+    expect(ofType('AWS::IAM::OIDCProvider')).toHaveLength(1);
+    expect(ofType('AWS::KMS::Key')).toHaveLength(1);
+    expect(ofType('AWS::IAM::Role').map((r) => r.Properties.MaxSessionDuration)).toContain(28_800);
+    expect(template.Outputs.SessionMode?.Value).toBe('web-identity');
+    expect(template.Outputs.MaxSessionSeconds?.Value).toBe('28800');
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string }[];
+    };
+    expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
+  });
+
+  it('refuses tenant-owned roles in web-identity mode, saying why', () => {
+    const result = runApp(
+      {
+        ...cdkJsonContext,
+        sessionMode: 'web-identity',
+        tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
+      },
+      outdir,
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'tenantRoles: tenant-owned roles are not supported yet with sessionMode web-identity',
+    );
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
   it('stops with every context problem named, before building anything', () => {
     const result = runApp({ ...cdkJsonContext, allowedOrigins: '*', throttleRateLimit: 'fast' }, outdir);
     expect(result.status).not.toBe(0);

@@ -2,7 +2,7 @@
  * cdk-nag AwsSolutions: no unacknowledged finding in any configuration, every acknowledgement answers a real
  * finding (none is stale or broader than needed) and says why, and the checks do catch a new problem.
  */
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -73,6 +73,23 @@ const CONFIGURATIONS: [string, CredvendStackProps][] = [
       alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:alarms',
       apiGatewayCloudWatchRole: false,
       reservedConcurrency: 20,
+    },
+  ],
+  [
+    'web-identity mode (KMS signing key, OIDC provider, public discovery routes)',
+    { sessionMode: { kind: 'web-identity' } },
+  ],
+  [
+    'web-identity mode with an OIDC issuer for callers, an 8-hour cap, an audience and a WAF web ACL',
+    {
+      identity: { kind: 'oidc', issuer: 'https://login.example.com/', audience: ['api'] },
+      sessionMode: {
+        kind: 'web-identity',
+        maxSessionDuration: Duration.hours(8),
+        audience: 'api://credvend',
+      },
+      webAclArn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/credvend/abc-123',
+      allowedOrigins: ['https://app.example.com'],
     },
   ],
 ];

@@ -170,6 +170,40 @@ describe('propsFromContext', () => {
       'is not a regional WAFv2 web ACL ARN',
     ],
     [{ alarmTopicArn: 'alarms' }, 'alarmTopicArn: "alarms" is not an SNS topic ARN'],
+    [{ sessionMode: 'federated' }, 'sessionMode: "federated" must be one of role-chaining, web-identity'],
+    [
+      { maxSessionDuration: 7200 },
+      'maxSessionDuration: 7200 is not possible with sessionMode role-chaining, which STS caps at 3600 s; set ' +
+        'sessionMode=web-identity for sessions up to 43200 s',
+    ],
+    [
+      { sessionMode: 'role-chaining', maxSessionDuration: '43200' },
+      'maxSessionDuration: 43200 is not possible with sessionMode role-chaining',
+    ],
+    [
+      { sessionMode: 'web-identity', maxSessionDuration: 900 },
+      'maxSessionDuration: 900 must be between 3600 and 43200',
+    ],
+    [
+      { sessionMode: 'web-identity', maxSessionDuration: 50000 },
+      'maxSessionDuration: 50000 must be between 3600 and 43200',
+    ],
+    [
+      { sessionMode: 'web-identity', maxSessionDuration: '12h' },
+      'maxSessionDuration: "12h" is not an integer',
+    ],
+    [{ webIdentityAudience: 'credvend' }, 'webIdentityAudience: only applies with sessionMode=web-identity'],
+    [
+      { sessionMode: 'web-identity', webIdentityAudience: 'two words' },
+      'webIdentityAudience: "two words" must match',
+    ],
+    [
+      {
+        sessionMode: 'web-identity',
+        tenantRoles: '{"globex":"arn:aws:iam::111122223333:role/globex-access"}',
+      },
+      'tenantRoles: tenant-owned roles are not supported yet with sessionMode web-identity',
+    ],
   ])('refuses %j', (context, expected) => {
     expect(problemsOf(context).join('\n')).toContain(expected);
   });
@@ -178,8 +212,62 @@ describe('propsFromContext', () => {
     ['jwtIssur', 'jwtIssuer'],
     ['allowedorigins', 'allowedOrigins'],
     ['allowedOrigin', 'allowedOrigins'],
+    ['sessionmode', 'sessionMode'],
+    ['maxSessionDurations', 'maxSessionDuration'],
   ])('refuses the misspelt key %s, naming %s', (typo, meant) => {
     expect(problemsOf({ [typo]: 'x' })).toEqual([`${typo}: unknown context key; did you mean ${meant}?`]);
+  });
+
+  it('defaults to role chaining, leaving the session mode to the stack', () => {
+    expect(parse({}).sessionMode).toBeUndefined();
+    expect(parse({ maxSessionDuration: '3600' }).sessionMode).toBeUndefined();
+    expect(parse({ sessionMode: 'role-chaining', maxSessionDuration: 3600 }).sessionMode).toEqual({
+      kind: 'role-chaining',
+    });
+  });
+
+  it('reads web-identity mode, its maximum session (seconds) and its audience', () => {
+    expect(parse({ sessionMode: 'web-identity' }).sessionMode).toEqual({ kind: 'web-identity' });
+    expect(
+      parse({
+        sessionMode: 'web-identity',
+        maxSessionDuration: '28800',
+        webIdentityAudience: 'api://credvend',
+      }).sessionMode,
+    ).toEqual({
+      kind: 'web-identity',
+      maxSessionDuration: Duration.seconds(28800),
+      audience: 'api://credvend',
+    });
+    expect(parse({ sessionMode: 'web-identity', maxSessionDuration: 3600 }).sessionMode).toEqual({
+      kind: 'web-identity',
+      maxSessionDuration: Duration.seconds(3600),
+    });
+  });
+
+  it('accepts an empty tenantRoles object in web-identity mode', () => {
+    expect(parse({ sessionMode: 'web-identity', tenantRoles: '{}' })).toMatchObject({
+      sessionMode: { kind: 'web-identity' },
+      tenantRoles: {},
+    });
+  });
+
+  it('names every web-identity problem at once, a malformed tenantRoles included', () => {
+    expect(
+      problemsOf({
+        sessionMode: 'web-identity',
+        maxSessionDuration: 50000,
+        webIdentityAudience: 'two words',
+        tenantRoles: 'arn:aws:iam::111122223333:role/globex-access',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^tenantRoles: is not JSON/),
+      'maxSessionDuration: 50000 must be between 3600 and 43200',
+      'webIdentityAudience: "two words" must match /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,254}$/',
+      'tenantRoles: tenant-owned roles are not supported yet with sessionMode web-identity: ' +
+        "AssumeRoleWithWebIdentity takes no external id, so a tenant's role would have to trust credvend's OIDC " +
+        'provider instead; use sessionMode role-chaining for tenant-owned roles, or remove tenantRoles',
+    ]);
   });
 
   it('reads tenantRoles as a JSON object from cdk.json', () => {

@@ -11,6 +11,7 @@
  * This suite checks both for the configuration changes an operator deploys, in each direction.
  */
 
+import { Duration } from 'aws-cdk-lib';
 import type { CredvendStackProps } from '../../lib/credvend-stack';
 import { REVOCATION_POLICY_NAME } from '../../lib/policies/revocation-policy';
 import { type CfnResourceJson, synth } from './synth';
@@ -77,5 +78,37 @@ describe('a later cdk deploy and the revocation policy', () => {
       expect(after.policyNames.has(REVOCATION_POLICY_NAME)).toBe(false);
       expect(deleted).not.toContain(REVOCATION_POLICY_NAME);
     });
+  });
+});
+
+describe('a later cdk deploy of a web-identity deployment and the revocation policy', () => {
+  const webIdentity: CredvendStackProps = { sessionMode: { kind: 'web-identity' } };
+  const initial = tenantRoleInTemplate(webIdentity);
+  const changes: [string, CredvendStackProps][] = [
+    [
+      'a shorter maximum session',
+      { sessionMode: { kind: 'web-identity', maxSessionDuration: Duration.hours(4) } },
+    ],
+    ['another audience', { sessionMode: { kind: 'web-identity', audience: 'api://credvend' } }],
+    ['existing data buckets', { ...webIdentity, dataBucketNames: ['acme-data', 'globex-data'] }],
+  ];
+
+  it('never declares the revocation policy', () => {
+    expect(initial.policyNames.has(REVOCATION_POLICY_NAME)).toBe(false);
+  });
+
+  it.each(changes)('updates the tenant access role in place when changing to %s', (_change, props) => {
+    const changed = tenantRoleInTemplate(props);
+
+    expect(changed.roleId).toBe(initial.roleId);
+    expect(changed.replacing).toEqual(initial.replacing);
+    expect(changed.policyNames.has(REVOCATION_POLICY_NAME)).toBe(false);
+  });
+
+  it('replaces the tenant access role when the session mode changes: the role gets a name', () => {
+    const roleChaining = tenantRoleInTemplate({});
+
+    expect(roleChaining.replacing.RoleName).toBeUndefined();
+    expect(initial.replacing.RoleName).toBeDefined();
   });
 });

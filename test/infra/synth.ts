@@ -83,6 +83,56 @@ export function onlyResource(
   return { logicalId, resource };
 }
 
+/** `METHOD /path` of every API Gateway method in the template, sorted; paths rebuilt from the resources' parents. */
+export function routesOf(synthesized: Synthesized): string[] {
+  const resources = synthesized.template.toJSON().Resources as Record<string, CfnResourceJson>;
+  const rootRef = render(
+    synthesized.stack.resolve(synthesized.stack.api.restApi.restApiRootResourceId),
+  ) as string;
+  const pathOf = (ref: unknown): string => {
+    if (ref === rootRef) return '';
+    const id = String(ref).replace(/^<|>$/g, '');
+    const resource = resources[id];
+    if (resource?.Type !== 'AWS::ApiGateway::Resource') throw new Error(`not a resource: ${String(ref)}`);
+    return `${pathOf(render(resource.Properties.ParentId))}/${String(resource.Properties.PathPart)}`;
+  };
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .map((r) => `${String(r.Properties.HttpMethod)} ${pathOf(render(r.Properties.ResourceId)) || '/'}`)
+    .sort();
+}
+
+/** The logical IDs a resource waits for: its `DependsOn`, and every `Ref`, `Fn::GetAtt` and `Fn::Sub` reference. */
+export function dependenciesOf(template: Template, logicalId: string): Set<string> {
+  const resources = template.toJSON().Resources as Record<string, CfnResourceJson & { DependsOn?: unknown }>;
+  const found = new Set<string>();
+  const add = (id: unknown) => {
+    if (typeof id === 'string' && id !== logicalId && Object.hasOwn(resources, id)) found.add(id);
+  };
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
+    const node = value as Record<string, unknown>;
+    add(node.Ref);
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) add(getAtt[0]);
+    if (typeof getAtt === 'string') add(getAtt.split('.')[0]);
+    const sub = node['Fn::Sub'];
+    const subText = Array.isArray(sub) ? sub[0] : sub;
+    if (typeof subText === 'string') {
+      for (const [, name] of subText.matchAll(/\$\{([^}!][^}]*)\}/g)) add(name?.split('.')[0]);
+    }
+    for (const item of Object.values(node)) walk(item);
+  };
+  const resource = resources[logicalId];
+  walk(resource?.Properties);
+  for (const id of [resource?.DependsOn ?? []].flat()) add(id);
+  return found;
+}
+
 /** A resource as the template holds it. */
 export interface CfnResourceJson {
   Type: string;

@@ -1,30 +1,6 @@
 /** The REST API: exactly the six routes, proxied to the function; throttled, logged, traced; CORS on demand. */
 import { Match } from 'aws-cdk-lib/assertions';
-import { render, type Synthesized, synth } from './synth';
-
-interface ApiResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-}
-
-/** `METHOD /path` of every method in the template, paths rebuilt from the resources' parents. */
-function routesOf(synthesized: Synthesized): string[] {
-  const resources = synthesized.template.toJSON().Resources as Record<string, ApiResource>;
-  const rootRef = render(
-    synthesized.stack.resolve(synthesized.stack.api.restApi.restApiRootResourceId),
-  ) as string;
-  const pathOf = (ref: unknown): string => {
-    if (ref === rootRef) return '';
-    const id = String(ref).replace(/^<|>$/g, '');
-    const resource = resources[id];
-    if (resource?.Type !== 'AWS::ApiGateway::Resource') throw new Error(`not a resource: ${String(ref)}`);
-    return `${pathOf(render(resource.Properties.ParentId))}/${String(resource.Properties.PathPart)}`;
-  };
-  return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
-    .map((r) => `${String(r.Properties.HttpMethod)} ${pathOf(render(r.Properties.ResourceId)) || '/'}`)
-    .sort();
-}
+import { render, routesOf, synth } from './synth';
 
 const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/credvend/abc-123';
 

@@ -47,6 +47,7 @@ describe('VendFunction', () => {
 
   it('gets the whole configuration lambda/config.ts reads, and nothing else', () => {
     expect(env).toEqual({
+      SESSION_MODE: 'role-chaining',
       TENANT_TABLE_NAME: arnOf(stack.tenantTable.tableName),
       TENANT_CACHE_TTL_SECONDS: '30',
       TENANT_ROLE_ARN: arnOf(stack.tenantAccessRole.roleArn),

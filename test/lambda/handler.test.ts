@@ -416,6 +416,20 @@ describe('GET /health', () => {
   });
 });
 
+describe('the web-identity routes in role-chaining mode', () => {
+  it.each(['/.well-known/openid-configuration', '/.well-known/jwks.json'])(
+    'GET %s answers 404 like any unknown route',
+    async (url) => {
+      const response = await call({ method: 'GET', url, token: null });
+
+      expect(response).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+      expect(response.headers['Cache-Control']).toBe('no-store');
+      const post = await call({ method: 'POST', url, token: null });
+      expect(post.status).toBe(404);
+    },
+  );
+});
+
 describe('CORS', () => {
   it('echoes an allowed origin and ignores any other', async () => {
     const allowed = await call({

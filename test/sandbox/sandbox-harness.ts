@@ -24,6 +24,7 @@ export const FREE_PORTS: Readonly<Record<SandboxPart, number>> = {
   issuer: 0,
   s3: 0,
   iam: 0,
+  kms: 0,
 };
 
 /** A fresh temporary directory and the key file path inside it (the file itself is created on first use). */

@@ -591,7 +591,7 @@ describe('STS emulator', () => {
       expect(unknown.status).toBe(400);
       expect(codeOf(unknown)).toBe('InvalidAction');
       expect(messageOf(unknown)).toBe('Could not find operation FlyToTheMoon for version 2011-06-15');
-      const notImplemented = await signedRaw({ body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15' });
+      const notImplemented = await signedRaw({ body: 'Action=AssumeRoleWithSAML&Version=2011-06-15' });
       expect(codeOf(notImplemented)).toBe('InvalidAction');
       const badNumber = await signedRaw({
         body: `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(PARTNER_ROLE)}&RoleSessionName=x1&DurationSeconds=1.5`,

@@ -4,13 +4,21 @@
  * Call `useHandler()` at the top of a test file; it registers the jest hooks.
  */
 import { randomBytes } from 'node:crypto';
-import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
+import { KMSClient } from '@aws-sdk/client-kms';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandInput,
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleWithWebIdentityCommandInput,
+  STSClient,
+} from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type LocalRequest, toRestEvent } from '../../sandbox/local-api/rest-event';
 import { ACME } from '../lambda/core/fixtures';
 import { type JwksServer, startJwksServer } from './jwks-server';
+import { answerAsKms, FakeKmsKey } from './kms-keys';
 import { capturedOutput, registerSecret } from './leak-scan';
 import { OpenApiChecker } from './openapi';
 import { TEST_AUDIENCE, TEST_ISSUER, TokenFactory } from './token-factory';
@@ -51,6 +59,8 @@ export const TENANTS: Record<string, Record<string, unknown>> = {
 
 export const sts = mockClient(STSClient);
 export const dynamoDb = mockClient(DynamoDBDocumentClient);
+/** KMS, answered with `webIdentityKeys()` in web-identity mode. */
+export const kms = mockClient(KMSClient);
 export const tokens = new TokenFactory();
 let jwks: JwksServer;
 let openApi: OpenApiChecker;
@@ -73,6 +83,27 @@ export function stsAnswer(input: AssumeRoleCommandInput) {
       AssumedRoleId: `AROAEXAMPLE:${input.RoleSessionName}`,
       Arn: `arn:aws:sts::123456789012:assumed-role/credvend-tenant-access/${input.RoleSessionName}`,
     },
+  };
+}
+
+/** The issuer of credvend's own tokens in the web-identity harness. */
+export const WEB_IDENTITY_ISSUER = 'https://credvend.example.com/prod';
+
+let keys: readonly FakeKmsKey[] | undefined;
+/** The signing keys of the web-identity harness: an ECC_NIST_P256 key that signs, then an RSA_2048 key in rotation. */
+export function webIdentityKeys(): readonly FakeKmsKey[] {
+  keys ??= [new FakeKmsKey('ECC_NIST_P256'), new FakeKmsKey('RSA_2048')];
+  return keys;
+}
+
+/** The environment of web-identity mode for `useHandler`: credvend's issuer, the keys, a 12-hour cap. */
+export function webIdentityEnv(): Record<string, string> {
+  const [signing, next] = webIdentityKeys();
+  return {
+    SESSION_MODE: 'web-identity',
+    WEB_IDENTITY_ISSUER,
+    SIGNING_KEY_IDS: `${signing?.arn},${next?.keyId}`,
+    MAX_SESSION_SECONDS: '43200',
   };
 }
 
@@ -108,6 +139,15 @@ export function useHandler(env: Readonly<Record<string, string>> = {}): void {
     sts.reset();
     dynamoDb.reset();
     sts.on(AssumeRoleCommand).callsFake(stsAnswer);
+    sts.on(AssumeRoleWithWebIdentityCommand).callsFake((input: AssumeRoleWithWebIdentityCommandInput) =>
+      stsAnswer({
+        RoleArn: input.RoleArn,
+        RoleSessionName: input.RoleSessionName,
+        DurationSeconds: input.DurationSeconds,
+      }),
+    );
+    kms.reset();
+    if (process.env.SESSION_MODE === 'web-identity') answerAsKms(kms, webIdentityKeys());
     dynamoDb.on(GetCommand).callsFake((input: { Key: { tenantId: string } }) => ({
       Item: TENANTS[input.Key.tenantId],
     }));

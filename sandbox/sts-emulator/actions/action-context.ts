@@ -1,6 +1,8 @@
 /** What every STS action may consult, the real actions it refuses, and the `<Credentials>` element of new sessions. */
+import type { OidcProvider } from '../../account/oidc-providers';
 import { isoSeconds, type MintedCredentials, type SessionStore } from '../../account/sessions';
 import type { XmlNode } from '../../query-protocol/xml';
+import type { OidcKeySource } from '../oidc-keys';
 import type { EmulatedRole } from '../types';
 
 /** The emulator's state, as the actions see it. */
@@ -10,15 +12,18 @@ export interface ActionContext {
   /** Emulated roles by role ARN. */
   readonly roles: ReadonlyMap<string, EmulatedRole>;
   readonly sessions: SessionStore;
+  /** The account's OIDC providers by issuer URL. */
+  readonly oidcProviders: ReadonlyMap<string, OidcProvider>;
+  /** Where web identity tokens' verification keys come from. */
+  readonly oidcKeys: OidcKeySource;
 }
 
 /**
  * Real STS actions that the emulator does not implement. They are refused with a clear message rather than
- * answered by something that would trust unverified input (a web identity token, a SAML assertion, …).
+ * answered by something that would trust unverified input (a SAML assertion, …).
  */
 export const NOT_EMULATED_ACTIONS: ReadonlySet<string> = new Set([
   'AssumeRoleWithSAML',
-  'AssumeRoleWithWebIdentity',
   'AssumeRoot',
   'DecodeAuthorizationMessage',
   'GetAccessKeyInfo',

@@ -3,20 +3,23 @@
  * chain), the role's trust policy, duration limits (role maximum, then the 1-hour role-chaining cap), the
  * session policy and its packed size; then a new session whose credentials the emulator will recognise.
  */
-import { assumedRoleArn, type Principal, uniqueId } from '../../account/principals';
 import type { Caller } from '../../query-protocol/authenticate';
 import { accessDeniedBecause, validationError } from '../../query-protocol/errors';
 import type { QueryParams } from '../../query-protocol/form';
 import { textNode, type XmlNode } from '../../query-protocol/xml';
-import { accessDenied, invalidParameterValue, packedPolicyTooLarge } from '../errors';
-import { checkSessionPolicy, packedPolicySize } from '../session-policy';
+import { accessDenied, invalidParameterValue } from '../errors';
 import { authorizeAssumeRole } from '../trust';
 import type { EmulatedRole, SessionTag } from '../types';
 import { type AssumeRoleInput, parseAssumeRoleInput } from '../validation';
 import { type ActionContext, credentialsNode } from './action-context';
+import {
+  assumedRoleUserNode,
+  checkPackedPolicy,
+  checkRoleMaxSession,
+  issueRoleSession,
+} from './role-session';
 
 const DEFAULT_DURATION_SECONDS = 3600;
-const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
 /** STS caps sessions of a role assumed with another role's session credentials (role chaining) at one hour. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 const MAX_SESSION_TAGS = 50;
@@ -46,54 +49,28 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
     ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
   });
   const durationSeconds = checkDuration(input.durationSeconds ?? DEFAULT_DURATION_SECONDS, role, caller);
+  const packed = checkPackedPolicy({ ...input, tags: tags.all });
 
-  if (input.policy !== undefined) checkSessionPolicy(input.policy);
-  const packs = input.policy !== undefined || input.policyArns.length > 0 || tags.all.length > 0;
-  const packed = packs ? packedPolicySize({ ...input, tags: tags.all }) : undefined;
-  if (packed !== undefined && packed > 100) throw packedPolicyTooLarge(packed);
-
-  const arn = assumedRoleArn(context.accountId, role.roleName, input.roleSessionName);
-  const userId = `${uniqueId('AROA', context.accountId, role.roleName)}:${input.roleSessionName}`;
-  const principal: Principal = {
-    kind: 'assumed-role',
-    arn,
-    accountId: context.accountId,
-    roleName: role.roleName,
-    sessionName: input.roleSessionName,
-  };
-  const { credentials, expiresAtMs } = context.sessions.issue({
-    record: {
-      kind: 'AssumeRole',
-      arn,
-      userId,
-      accountId: context.accountId,
-      roleArn: input.roleArn,
-      roleName: role.roleName,
-      roleSessionName: input.roleSessionName,
-      ...(input.policy === undefined ? {} : { policy: input.policy }),
-      policyArns: input.policyArns,
-      tags: tags.all,
-      transitiveTagKeys: tags.transitive.map((tag) => tag.Key),
-      ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-      ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
-      ...(packed === undefined ? {} : { packedPolicySize: packed }),
-    },
+  const session = issueRoleSession(context, {
+    kind: 'AssumeRole',
+    role,
+    roleArn: input.roleArn,
+    roleSessionName: input.roleSessionName,
     durationSeconds,
-    issuer: { arn: caller.principal.arn, accessKeyId: caller.accessKeyId },
-    principal,
+    ...(input.policy === undefined ? {} : { policy: input.policy }),
+    policyArns: input.policyArns,
+    tags: tags.all,
     transitiveTags: tags.transitive,
+    ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+    ...(packed === undefined ? {} : { packedPolicySize: packed }),
+    details: input.externalId === undefined ? {} : { externalId: input.externalId },
+    issuer: { arn: caller.principal.arn, accessKeyId: caller.accessKeyId },
   });
 
   return [
-    credentialsNode(credentials, expiresAtMs),
+    credentialsNode(session.credentials, session.expiresAtMs),
     ...textNode('SourceIdentity', sourceIdentity),
-    {
-      name: 'AssumedRoleUser',
-      children: [
-        { name: 'AssumedRoleId', text: userId },
-        { name: 'Arn', text: arn },
-      ],
-    },
+    assumedRoleUserNode(session),
     ...textNode('PackedPolicySize', packed),
   ];
 }
@@ -142,9 +119,7 @@ function sessionSourceIdentity(input: AssumeRoleInput, caller: Caller): string |
 }
 
 function checkDuration(requested: number, role: EmulatedRole, caller: Caller): number {
-  if (requested > (role.maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_DURATION_SECONDS)) {
-    throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-  }
+  checkRoleMaxSession(requested, role);
   if (caller.principal.kind === 'assumed-role' && requested > ROLE_CHAINING_MAX_SECONDS) {
     throw validationError(
       'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',

@@ -1,15 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { GetPublicKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import {
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  type STSClient,
+} from '@aws-sdk/client-sts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   asSdkError,
   checkDeadlineMs,
   createDynamoDbDocumentClient,
+  createKmsClient,
   createStsClient,
+  createUnsignedStsClient,
   DeadlineExceededError,
   isTransientFailure,
   MAX_DEADLINE_MS,
+  RegionalClients,
   sendWithDeadline,
 } from '../../../lambda/adapters/aws-clients';
 import { failureOf, within } from '../../support/async';
@@ -21,10 +29,13 @@ registerSecret(CREDENTIALS.secretAccessKey);
 const GET_CALLER_IDENTITY_XML =
   '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/test</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>c0ffee</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
 
-/** The URL an STS client would call, found by stopping the request right after it is built. */
-async function urlCalledBy(client: STSClient): Promise<string> {
+/** The URL a client would call, found by stopping the request right after it is built. */
+async function urlCalledBy(
+  client: STSClient | KMSClient,
+  send: () => Promise<unknown> = () => (client as STSClient).send(new GetCallerIdentityCommand({})),
+): Promise<string> {
   let url = '';
-  client.middlewareStack.add(
+  (client as STSClient).middlewareStack.add(
     (_next) => async (args) => {
       const request = args.request as { protocol: string; hostname: string; port?: number; path: string };
       url = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
@@ -32,7 +43,7 @@ async function urlCalledBy(client: STSClient): Promise<string> {
     },
     { step: 'build', name: 'captureUrl' },
   );
-  await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toThrow('stopped before sending');
+  await expect(send()).rejects.toThrow('stopped before sending');
   return url;
 }
 
@@ -197,6 +208,83 @@ describe('createStsClient', () => {
       byDefault.destroy();
       once.destroy();
     }
+  });
+});
+
+describe('createUnsignedStsClient', () => {
+  it('calls the regional STS endpoint, never the global one', async () => {
+    const client = createUnsignedStsClient({ region: 'eu-west-1' });
+    const send = () =>
+      client.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: 'arn:aws:iam::123456789012:role/r',
+          RoleSessionName: 's',
+          WebIdentityToken: 'a.b.c',
+        }),
+      );
+    try {
+      expect(await urlCalledBy(client, send)).toBe('https://sts.eu-west-1.amazonaws.com/');
+      expect(client.config.useGlobalEndpoint).toBe(false);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('never signs: an operation that needs credentials fails instead of falling back to the default chain', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    });
+    const client = createUnsignedStsClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9' });
+    try {
+      await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toThrow(
+        'this STS client is unsigned: an operation asked it for AWS credentials',
+      );
+    } finally {
+      client.destroy();
+      process.env = saved;
+    }
+  });
+});
+
+describe('createKmsClient', () => {
+  it('calls the regional KMS endpoint, or the endpoint it is given', async () => {
+    const regional = createKmsClient({ region: 'eu-central-1', credentials: CREDENTIALS });
+    const local = createKmsClient({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4598',
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const getKey = (client: KMSClient) => () => client.send(new GetPublicKeyCommand({ KeyId: 'k' }));
+    try {
+      expect(await urlCalledBy(regional, getKey(regional))).toBe('https://kms.eu-central-1.amazonaws.com/');
+      expect(await urlCalledBy(local, getKey(local))).toBe('http://127.0.0.1:4598/');
+      await expect(regional.config.maxAttempts()).resolves.toBe(3);
+      await expect(local.config.maxAttempts()).resolves.toBe(1);
+    } finally {
+      regional.destroy();
+      local.destroy();
+    }
+  });
+});
+
+describe('RegionalClients', () => {
+  it('builds one client per region on first use, reuses it, and destroys them all', () => {
+    const destroy = jest.fn();
+    const factory = jest.fn((region: string) => ({ region, destroy }));
+    const clients = new RegionalClients(factory);
+
+    const first = clients.get('eu-west-1');
+    expect(clients.get('eu-west-1')).toBe(first);
+    expect(clients.get('us-east-1')).not.toBe(first);
+    expect(factory.mock.calls).toEqual([['eu-west-1'], ['us-east-1']]);
+
+    clients.destroy();
+    expect(destroy).toHaveBeenCalledTimes(2);
+    clients.get('eu-west-1');
+    expect(factory).toHaveBeenCalledTimes(3);
   });
 });
 

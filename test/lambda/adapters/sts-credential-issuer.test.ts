@@ -16,11 +16,11 @@ import {
 } from '@aws-sdk/client-sts';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import {
-  ISSUER_RETRY_AFTER_SECONDS,
   mapStsError,
   ROLE_CHAINING_MAX_SESSION_SECONDS,
   StsCredentialIssuer,
 } from '../../../lambda/adapters/sts-credential-issuer';
+import { ISSUER_RETRY_AFTER_SECONDS } from '../../../lambda/adapters/sts-outcomes';
 import { authorize } from '../../../lambda/core/authorize';
 import {
   IssuerRejectedError,

@@ -80,6 +80,27 @@ describe('parseTenantRecord', () => {
     });
   });
 
+  it("accepts durations up to a web-identity issuer's cap, and names that cap's source when refusing", () => {
+    const webIdentity = {
+      ...RULES,
+      maxSessionSeconds: 43_200,
+      maxSessionSource: "MAX_SESSION_SECONDS, the tenant access role's MaxSessionDuration",
+    };
+
+    expect(checkTenantRecord({ ...RECORD, maxDurationSeconds: 43_200 }, 'acme', webIdentity).ok).toBe(true);
+    expect(
+      checkTenantRecord({ ...RECORD, maxDurationSeconds: 14_400 }, 'acme', {
+        ...webIdentity,
+        maxSessionSeconds: 7200,
+      }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        "maxDurationSeconds 14400 exceeds the issuer's cap of 7200 s (MAX_SESSION_SECONDS, the tenant access role's MaxSessionDuration)",
+      ],
+    });
+  });
+
   describe('with a tenant-owned role', () => {
     const ACME_ROLE = 'arn:aws:iam::210987654321:role/acme-data';
     const GLOBEX_ROLE = 'arn:aws:iam::333344445555:role/globex-data';
