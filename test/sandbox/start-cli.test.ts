@@ -15,6 +15,7 @@ const ENV = {
   CREDVEND_ISSUER_PORT: '0',
   CREDVEND_S3_PORT: '0',
   CREDVEND_IAM_PORT: '0',
+  CREDVEND_KMS_PORT: '0',
   CREDVEND_TARGET: 'local',
   CREDVEND_DEV_KEY_FILE: key.file,
   CREDVEND_STATE_FILE: join(key.dir, 'sandbox.json'),
@@ -79,6 +80,8 @@ describe('npm start', () => {
       '0',
       '--iam-port',
       '0',
+      '--kms-port',
+      '0',
     ];
     const child = spawnScript('start', flags, {
       CREDVEND_TARGET: 'local',
@@ -91,6 +94,32 @@ describe('npm start', () => {
 
     expect(await child.exited).toBe(0);
     expect(child.stdout()).toContain('credvend sandbox: SIGTERM, stopping');
+  });
+
+  it('runs web-identity mode with --session-mode: the KMS emulator, the API as issuer, 12-hour sessions', async () => {
+    const child = spawnScript('start', ['--session-mode', 'web-identity'], ENV);
+    await child.waitForStdout(BANNER_END);
+
+    const lines = child.stdout().split('\n');
+    const apiUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(lines.find((l) => /^ {2}API /.test(l)) ?? '')?.[0];
+    expect(lines.find((l) => /^ {2}STS emulator /.test(l))).toMatch(
+      /\(AssumeRoleWithWebIdentity into arn:aws:iam::000000000000:role\/credvend-tenant-access, up to 43200 s\)$/,
+    );
+    expect(lines.find((l) => /^ {2}KMS emulator /.test(l))).toMatch(
+      new RegExp(
+        `^ {2}KMS emulator +http://127\\.0\\.0\\.1:\\d+ +\\(the function's token signing key; its issuer is ${apiUrl}\\)$`,
+      ),
+    );
+    const discovery = await fetch(`${apiUrl}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect((await discovery.json()).issuer).toBe(apiUrl);
+    expect(JSON.parse(readFileSync(ENV.CREDVEND_STATE_FILE, 'utf8'))).toMatchObject({
+      apiUrl,
+      maxSessionSeconds: 43200,
+    });
+
+    signalGroup(child, 'SIGINT');
+    expect(await child.exited).toBe(0);
   });
 
   it('names a busy port and the variable that moves it, and exits non-zero without a stack trace', async () => {

@@ -2,15 +2,23 @@
  * The sandbox in web-identity mode, end to end: the API is its own OIDC issuer (discovery document and JWKS from the
  * KMS emulator's key), each vend signs a token with the KMS emulator and exchanges it with the STS emulator's
  * AssumeRoleWithWebIdentity, which fetches those keys from the API over loopback. A 12-hour session reads its
- * tenant's prefix through the local S3 and nothing else.
+ * tenant's prefix through the local S3 and nothing else, for the JS SDK and for the AWS CLI's container credentials.
  */
 
+import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
+import { scanLogOutput } from '../support/leak-scan';
 import { callApi, devToken, inspectSession, sandboxS3Client, useSandbox } from './sandbox-harness';
 
 const sandbox = useSandbox({ sessionMode: 'web-identity' });
+const AWS_CLI = '/usr/bin/aws';
+const execFileAsync = promisify(execFile);
 
 describe('the sandbox in web-identity mode', () => {
   it('publishes its issuer: the discovery document and the signing key KMS holds', async () => {
@@ -97,4 +105,65 @@ describe('the sandbox in web-identity mode', () => {
     expect(response.body.error.code).toBe('DURATION_TOO_LONG');
     expect(sandbox().emulator.calls.length).toBe(calls);
   });
+
+  const cliIt = existsSync(AWS_CLI) ? it : it.skip;
+  cliIt(
+    'serves the AWS CLI 12-hour container credentials that read acme and are refused globex',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'credvend-web-identity-'));
+      const env = {
+        PATH: '/usr/bin:/bin',
+        HOME: dir,
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+        AWS_CONFIG_FILE: join(dir, 'none'),
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sandbox().apiUrl}/v1/credentials/container?durationSeconds=43200`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: `Bearer ${devToken(sandbox(), 'acme', 'alice')}`,
+        AWS_DEFAULT_REGION: 'eu-west-1',
+      };
+      const aws = async (...args: string[]) => {
+        try {
+          const { stdout, stderr } = await execFileAsync(AWS_CLI, args, { env });
+          scanLogOutput(stderr);
+          return { code: 0, stdout, stderr };
+        } catch (error) {
+          const failure = error as { code?: number; stdout?: string; stderr?: string };
+          scanLogOutput(String(failure.stderr ?? ''));
+          return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+        }
+      };
+      try {
+        const identity = await aws('sts', 'get-caller-identity', '--endpoint-url', sandbox().stsUrl);
+        const own = await aws(
+          's3',
+          'cp',
+          `s3://${LOCAL_DATA_BUCKET}/tenants/acme/README.txt`,
+          join(dir, 'a.txt'),
+          '--endpoint-url',
+          sandbox().s3Url,
+        );
+        const other = await aws(
+          's3',
+          'cp',
+          `s3://${LOCAL_DATA_BUCKET}/tenants/globex/README.txt`,
+          join(dir, 'g.txt'),
+          '--endpoint-url',
+          sandbox().s3Url,
+        );
+
+        expect(identity.code).toBe(0);
+        expect(JSON.parse(identity.stdout).Arn).toMatch(
+          /:assumed-role\/credvend-tenant-access\/acme\.alice\./,
+        );
+        expect(own.code).toBe(0);
+        expect(readFileSync(join(dir, 'a.txt'), 'utf8').length).toBeGreaterThan(0);
+        expect(other.code).not.toBe(0);
+        // `aws s3 cp` asks HeadObject first, whose 403 has no body: the CLI can only say Forbidden.
+        expect(other.stderr).toContain(
+          'An error occurred (403) when calling the HeadObject operation: Forbidden',
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
