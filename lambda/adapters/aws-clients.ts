@@ -81,6 +81,46 @@ export function createKmsClient(options: AwsClientOptions): KMSClient {
   return new KMSClient(commonConfig(options));
 }
 
+/** How an adapter gets its clients: an injected factory, or the default one tuned by the other options. */
+export interface RegionalClientOptions<C> {
+  /**
+   * Builds the client of one region; called at most once per region.
+   * @default a keep-alive client on the regional endpoint (the adapter's `create…Client`)
+   */
+  readonly clientFactory?: (region: string) => C;
+  /** Endpoint override for the default factory, e.g. a local sandbox front `http://127.0.0.1:PORT`. */
+  readonly endpoint?: string;
+  /** Attempts per call for the default factory (the SDK's own retries), the first included. @default 3 */
+  readonly maxAttempts?: number;
+  /** Connection timeout of the default factory. @default 1000 */
+  readonly connectionTimeoutMs?: number;
+  /** Per-attempt request timeout of the default factory. @default 3000 */
+  readonly requestTimeoutMs?: number;
+  /** Credentials for the default factory; the SDK's default chain (the Lambda's role) when absent. */
+  readonly credentials?: AwsClientOptions['credentials'];
+}
+
+/** An adapter's clients: built by `options.clientFactory`, or by `create` with the options that are set. */
+export function regionalClients<C extends { destroy(): void }>(
+  options: RegionalClientOptions<C>,
+  create: (clientOptions: AwsClientOptions) => C,
+): RegionalClients<C> {
+  return new RegionalClients(
+    options.clientFactory ??
+      ((region) =>
+        create({
+          region,
+          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+          ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+          ...(options.connectionTimeoutMs === undefined
+            ? {}
+            : { connectionTimeoutMs: options.connectionTimeoutMs }),
+          ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+          ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        })),
+  );
+}
+
 /** One client per region, built on first use and reused: a warm Lambda keeps its connections. */
 export class RegionalClients<C extends { destroy(): void }> {
   private readonly clients = new Map<string, C>();

@@ -22,13 +22,14 @@ import {
   type WebIdentityClaims,
 } from '../core/web-identity-token';
 import {
-  type AwsClientOptions,
   asSdkError,
   checkDeadlineMs,
   createKmsClient,
   DeadlineExceededError,
   isTransientFailure,
-  RegionalClients,
+  type RegionalClientOptions,
+  type RegionalClients,
+  regionalClients,
   sendWithDeadline,
 } from './aws-clients';
 import { SingleFlight } from './cache-primitives';
@@ -57,27 +58,15 @@ const SIGNING_BY_KEY_SPEC: Readonly<
   RSA_4096: { alg: 'RS256', kms: 'RSASSA_PKCS1_V1_5_SHA_256' },
 };
 
-/** Options of `KmsTokenSigner`. */
-export interface KmsTokenSignerOptions {
+/**
+ * Options of `KmsTokenSigner`. The default client factory is `createKmsClient` (a keep-alive `KMSClient` on the
+ * regional endpoint); `endpoint` is `KMS_ENDPOINT` (the sandbox), `maxAttempts` counts per KMS call.
+ */
+export interface KmsTokenSignerOptions extends RegionalClientOptions<KMSClient> {
   /** KMS key ids or key ARNs (`SIGNING_KEY_IDS`): the first signs, all are published. */
   readonly keyIds: readonly string[];
   /** The region of keys named by id (an ARN names its own): the function's region. */
   readonly region: string;
-  /**
-   * Builds the client of one region; called at most once per region.
-   * @default a keep-alive `KMSClient` on the regional endpoint (see `createKmsClient`)
-   */
-  readonly clientFactory?: (region: string) => KMSClient;
-  /** Endpoint override for the default factory (`KMS_ENDPOINT`, the sandbox). */
-  readonly endpoint?: string;
-  /** Attempts per KMS call for the default factory, the first included. @default 3 */
-  readonly maxAttempts?: number;
-  /** Connection timeout of the default factory. @default 1000 */
-  readonly connectionTimeoutMs?: number;
-  /** Per-attempt request timeout of the default factory. @default 3000 */
-  readonly requestTimeoutMs?: number;
-  /** Credentials for the default factory; the SDK's default chain (the Lambda's role) when absent. */
-  readonly credentials?: AwsClientOptions['credentials'];
   /** Deadline of one KMS call, retries included (a `sign` caller's own signal may end it sooner). @default 3000 */
   readonly deadlineMs?: number;
 }
@@ -129,20 +118,7 @@ export class KmsTokenSigner implements TokenSigner {
     });
     this.region = options.region;
     this.deadlineMs = checkDeadlineMs(options.deadlineMs ?? 3000);
-    this.clients = new RegionalClients(
-      options.clientFactory ??
-        ((region) =>
-          createKmsClient({
-            region,
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-            ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-            ...(options.connectionTimeoutMs === undefined
-              ? {}
-              : { connectionTimeoutMs: options.connectionTimeoutMs }),
-            ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-            ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-          })),
-    );
+    this.clients = regionalClients(options, createKmsClient);
   }
 
   /** Signs `claims` with the first key (KMS `Sign`, `RAW`); throws a `VendingError` for a failure a caller should see. */

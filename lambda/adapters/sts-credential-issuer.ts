@@ -9,10 +9,11 @@ import { IssuerRejectedError, type VendingError } from '../core/errors';
 import type { IssuedCredentials, SessionPlan } from '../core/model';
 import type { CredentialIssuer } from '../core/ports';
 import {
-  type AwsClientOptions,
   checkDeadlineMs,
   createStsClient,
-  RegionalClients,
+  type RegionalClientOptions,
+  type RegionalClients,
+  regionalClients,
   sendWithDeadline,
 } from './aws-clients';
 import { describeStsCall, ISSUER_REJECTED_MESSAGE, mapStsFailure, toIssuedCredentials } from './sts-outcomes';
@@ -23,23 +24,11 @@ import { describeStsCall, ISSUER_REJECTED_MESSAGE, mapStsFailure, toIssuedCreden
  */
 export const ROLE_CHAINING_MAX_SESSION_SECONDS = 3600;
 
-/** Options of `StsCredentialIssuer`; every one has a production default. */
-export interface StsCredentialIssuerOptions {
-  /**
-   * Builds the client of one region; called at most once per region.
-   * @default a keep-alive `STSClient` on the regional endpoint (see `createStsClient`)
-   */
-  readonly clientFactory?: (region: string) => STSClient;
-  /** Endpoint override for the default factory, e.g. the local STS emulator `http://127.0.0.1:PORT`. */
-  readonly endpoint?: string;
-  /** Attempts per AssumeRole for the default factory, the first included. @default 3 */
-  readonly maxAttempts?: number;
-  /** Connection timeout of the default factory. @default 1000 */
-  readonly connectionTimeoutMs?: number;
-  /** Per-attempt request timeout of the default factory. @default 3000 */
-  readonly requestTimeoutMs?: number;
-  /** Credentials for the default factory; the SDK's default chain (the Lambda's role) when absent. */
-  readonly credentials?: AwsClientOptions['credentials'];
+/**
+ * Options of `StsCredentialIssuer`; every one has a production default. The default client factory is
+ * `createStsClient` (a keep-alive `STSClient` on the regional endpoint); `maxAttempts` counts per AssumeRole.
+ */
+export interface StsCredentialIssuerOptions extends RegionalClientOptions<STSClient> {
   /** Overall deadline of one `issue`, retries and backoff included. @default 6000 */
   readonly deadlineMs?: number;
 }
@@ -56,20 +45,7 @@ export class StsCredentialIssuer implements CredentialIssuer {
 
   constructor(options: StsCredentialIssuerOptions = {}) {
     this.deadlineMs = checkDeadlineMs(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
-    this.clients = new RegionalClients(
-      options.clientFactory ??
-        ((region) =>
-          createStsClient({
-            region,
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-            ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-            ...(options.connectionTimeoutMs === undefined
-              ? {}
-              : { connectionTimeoutMs: options.connectionTimeoutMs }),
-            ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-            ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-          })),
-    );
+    this.clients = regionalClients(options, createStsClient);
   }
 
   /** Calls AssumeRole for `plan` in `plan.region`; throws a `VendingError` for every failure a caller should see. */

@@ -34,7 +34,9 @@ import {
   checkDeadlineMs,
   createUnsignedStsClient,
   DeadlineExceededError,
-  RegionalClients,
+  type RegionalClientOptions,
+  type RegionalClients,
+  regionalClients,
   sendWithDeadline,
 } from './aws-clients';
 import {
@@ -55,7 +57,9 @@ const DEFAULT_IDP_RETRY_DELAY_MS = 200;
 const MAX_SESSION_DURATION = /MaxSessionDuration/i;
 
 /** Options of `StsWebIdentityCredentialIssuer`; the security-relevant ones are required. */
-export interface StsWebIdentityCredentialIssuerOptions extends TokenIssuerSettings {
+export interface StsWebIdentityCredentialIssuerOptions
+  extends TokenIssuerSettings,
+    Omit<RegionalClientOptions<STSClient>, 'credentials'> {
   /** Signs the tokens (`KmsTokenSigner`). */
   readonly signer: TokenSigner;
   /** The tenant access role's MaxSessionDuration (`MAX_SESSION_SECONDS`, 900-43200): the longest session asked for. */
@@ -65,14 +69,6 @@ export interface StsWebIdentityCredentialIssuerOptions extends TokenIssuerSettin
    * @default a keep-alive unsigned `STSClient` on the regional endpoint (see `createUnsignedStsClient`)
    */
   readonly clientFactory?: (region: string) => STSClient;
-  /** Endpoint override for the default factory, e.g. the local STS emulator `http://127.0.0.1:PORT`. */
-  readonly endpoint?: string;
-  /** Attempts per STS call for the default factory (the SDK's own retries), the first included. @default 3 */
-  readonly maxAttempts?: number;
-  /** Connection timeout of the default factory. @default 1000 */
-  readonly connectionTimeoutMs?: number;
-  /** Per-attempt request timeout of the default factory. @default 3000 */
-  readonly requestTimeoutMs?: number;
   /** Overall deadline of one `issue`: signing, STS, retries and backoff included. @default 6000 */
   readonly deadlineMs?: number;
   /**
@@ -122,19 +118,7 @@ export class StsWebIdentityCredentialIssuer implements CredentialIssuer {
     this.idpRetryDelayMs = options.idpRetryDelayMs ?? DEFAULT_IDP_RETRY_DELAY_MS;
     this.now = options.now ?? Date.now;
     this.newTokenId = options.newTokenId ?? randomUUID;
-    this.clients = new RegionalClients(
-      options.clientFactory ??
-        ((region) =>
-          createUnsignedStsClient({
-            region,
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-            ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-            ...(options.connectionTimeoutMs === undefined
-              ? {}
-              : { connectionTimeoutMs: options.connectionTimeoutMs }),
-            ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-          })),
-    );
+    this.clients = regionalClients(options, createUnsignedStsClient);
   }
 
   /** Signs a token for `plan` and exchanges it in `plan.region`; throws a `VendingError` for every failure a caller should see. */

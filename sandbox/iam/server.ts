@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { EmulatedAccount } from '../account/account';
 import { closeServer, httpUrl, listenOnLoopback } from '../net/loopback-server';
+import { serveGuarded } from '../net/request-handling';
 import {
   isServiceRequest,
   receiveQueryRequest,
@@ -71,12 +72,7 @@ export async function startIamEmulator(options: IamEmulatorOptions): Promise<Iam
       if (iam === undefined) return;
       sendQueryReply(response, await runQueryRequest(iam, IAM_SERVICE, context), account.now());
     };
-    serve().catch((error: unknown) => {
-      // A client that hung up mid-request is not a failure of the emulator.
-      if (!request.destroyed) options.onInternalError?.(error);
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
+    serveGuarded(request, response, serve, options.onInternalError);
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listenOnLoopback(server, options.port ?? 0, host);

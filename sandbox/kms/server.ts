@@ -10,6 +10,7 @@ import type { EmulatedAccount } from '../account/account';
 import { isRegionName } from '../account/signing-keys';
 import { closeServer, httpUrl, listenOnLoopback } from '../net/loopback-server';
 import { readBoundedBody } from '../net/request-body';
+import { PendingDelays, serveGuarded } from '../net/request-handling';
 import { decodeForm, toMultiValueQuery } from '../query-protocol/form';
 import { splitTarget } from '../query-protocol/http';
 import type { ReceivedRequest } from '../query-protocol/sigv4';
@@ -67,15 +68,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions): Promise<Kms
     sessions: account.sessions,
     ...(options.onInternalError && { onInternalError: options.onInternalError }),
   };
-  const timers = new Set<NodeJS.Timeout>();
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const delays = new PendingDelays();
 
   const serve = async (request: IncomingMessage, response: ServerResponse, query: string) => {
     const body = await readBoundedBody(request, maxBodyBytes);
@@ -83,7 +76,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions): Promise<Kms
       response.writeHead(413, { connection: 'close', date: new Date(account.now()).toUTCString() }).end();
       return;
     }
-    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    if (faults.latencyMs > 0) await delays.wait(faults.latencyMs);
     const fault = faults.next();
     const received: ReceivedRequest = {
       method: 'POST',
@@ -106,12 +99,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions): Promise<Kms
       sendReply(response, { ...errorReply(unknownOperation()), status: 404 }, account.now());
       return;
     }
-    serve(request, response, query).catch((error: unknown) => {
-      // A client that hung up mid-request is not a failure of the emulator.
-      if (!request.destroyed) options.onInternalError?.(error);
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
+    serveGuarded(request, response, () => serve(request, response, query), options.onInternalError);
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listenOnLoopback(server, options.port ?? 0, host);
@@ -123,8 +111,7 @@ export async function startKmsEmulator(options: KmsEmulatorOptions): Promise<Kms
     setFaults: (config) => faults.set(config),
     close: () => {
       closed ??= (async () => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        delays.clear();
         await closeServer(server);
       })();
       return closed;

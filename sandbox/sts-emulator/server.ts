@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, httpUrl } from '../net/loopback-server';
+import { PendingDelays, serveGuarded } from '../net/request-handling';
 import {
   isServiceRequest,
   receiveQueryRequest,
@@ -33,16 +35,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   const faults = new FaultInjector(options.faults);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const calls: StsCallRecord[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const delays = new PendingDelays();
 
   const serveSts = async (request: IncomingMessage, response: ServerResponse, query: string) => {
     const sts = await receiveQueryRequest(request, response, query, { maxBodyBytes, nowMs: now });
@@ -60,7 +53,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       if (calls.length > MAX_CALL_RECORDS) calls.splice(0, MAX_CALL_RECORDS / 10);
     };
     const fault = faults.next();
-    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    if (faults.latencyMs > 0) await delays.wait(faults.latencyMs);
     if (fault.kind === 'hang') {
       record(0);
       return; // Never answered; close() destroys the socket.
@@ -90,12 +83,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       sendNotFound(response);
       return;
     }
-    serveSts(request, response, query).catch((error: unknown) => {
-      // A client that hung up mid-request is not a failure of the emulator.
-      if (!request.destroyed) options.onInternalError?.(error);
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
+    serveGuarded(request, response, () => serveSts(request, response, query), options.onInternalError);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -110,7 +98,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
 
   return {
     account,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: httpUrl(host, port),
     port,
     setFaults: (config) => faults.set(config),
     inspect: (accessKeyId) => sessions.inspect(accessKeyId),
@@ -119,13 +107,11 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       calls.length = 0;
     },
     close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive, in-flight, delayed and hanging requests alike.
-        server.closeAllConnections();
-      });
+      // Ends keep-alive, in-flight, delayed and hanging requests alike.
+      closed ??= (async () => {
+        delays.clear();
+        await closeServer(server);
+      })();
       return closed;
     },
   };

@@ -25,13 +25,17 @@ export const TAG_VALUE: Pattern = {
 const SERIAL_NUMBER: Pattern = { test: /^[\w+=/:,.@-]*$/, display: '[\\w+=/:,.@-]*' };
 const TOKEN_CODE: Pattern = { test: /^\d*$/, display: '[\\d]*' };
 
-/** The parameters of AssumeRole, checked against the API model. */
-export interface AssumeRoleInput {
+/** The members AssumeRole and AssumeRoleWithWebIdentity share: the role, the session's name, duration and policies. */
+export interface RoleSessionInput {
   readonly roleArn: string;
   readonly roleSessionName: string;
   readonly durationSeconds?: number;
   readonly policy?: string;
   readonly policyArns: readonly string[];
+}
+
+/** The parameters of AssumeRole, checked against the API model. */
+export interface AssumeRoleInput extends RoleSessionInput {
   readonly tags: readonly SessionTag[];
   readonly transitiveTagKeys: readonly string[];
   readonly externalId?: string;
@@ -46,34 +50,46 @@ export interface AssumeRoleInput {
 const MAX_TAGS = 50;
 const MAX_POLICY_ARNS = 10;
 
-/** Reads and checks AssumeRole's parameters; throws `MalformedInput` or `ValidationError`. */
-export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
-  const durationSeconds = parseInteger(params.get('DurationSeconds'));
-  const roleArn = params.get('RoleArn');
-  const roleSessionName = params.get('RoleSessionName');
-  const policy = params.get('Policy');
-  const externalId = params.get('ExternalId');
-  const sourceIdentity = params.get('SourceIdentity');
-  const serialNumber = params.get('SerialNumber');
-  const tokenCode = params.get('TokenCode');
-  const policyArns = memberStructList(params, 'PolicyArns', ['arn']);
-  const rawTags = memberStructList(params, 'Tags', ['Key', 'Value']);
-  const transitiveTagKeys = memberList(params, 'TransitiveTagKeys');
+/** The shared members as sent, not yet checked. */
+interface RawRoleSession {
+  readonly roleArn: string | undefined;
+  readonly roleSessionName: string | undefined;
+  readonly durationSeconds: number | undefined;
+  readonly policy: string | undefined;
+  readonly policyArns: ReadonlyArray<{ readonly arn: string | undefined }>;
+}
 
-  const check = new Constraints();
-  check.string('roleArn', roleArn, { min: 20, max: 2048, pattern: ARN, required: true });
-  check.string('roleSessionName', roleSessionName, {
+/** Reads the shared members; a malformed DurationSeconds throws `MalformedInput` before anything is checked. */
+function readRoleSession(params: QueryParams): RawRoleSession {
+  const durationSeconds = parseInteger(params.get('DurationSeconds'));
+  return {
+    roleArn: params.get('RoleArn'),
+    roleSessionName: params.get('RoleSessionName'),
+    durationSeconds,
+    policy: params.get('Policy'),
+    policyArns: memberStructList(params, 'PolicyArns', ['arn']),
+  };
+}
+
+/** RoleArn and RoleSessionName: the first members both actions check. */
+function checkRole(check: Constraints, raw: RawRoleSession): void {
+  check.string('roleArn', raw.roleArn, { min: 20, max: 2048, pattern: ARN, required: true });
+  check.string('roleSessionName', raw.roleSessionName, {
     min: 2,
     max: 64,
     pattern: SESSION_NAME,
     required: true,
   });
+}
+
+/** PolicyArns, Policy and DurationSeconds, which both actions check after their own first members. */
+function checkSessionPolicies(check: Constraints, raw: RawRoleSession): void {
   check.listSize(
     'policyArns',
-    policyArns.map((p) => p.arn ?? ''),
+    raw.policyArns.map((p) => p.arn ?? ''),
     MAX_POLICY_ARNS,
   );
-  policyArns.forEach((p, i) => {
+  raw.policyArns.forEach((p, i) => {
     check.string(`policyArns.${i + 1}.member.arn`, p.arn, {
       min: 20,
       max: 2048,
@@ -81,8 +97,40 @@ export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
       required: true,
     });
   });
-  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY_DOCUMENT });
-  check.range('durationSeconds', durationSeconds, 900, 43200);
+  check.string('policy', raw.policy, { min: 1, max: 2048, pattern: POLICY_DOCUMENT });
+  check.range('durationSeconds', raw.durationSeconds, 900, 43200);
+}
+
+/** SerialNumber and TokenCode (MFA), which AssumeRole and GetSessionToken take. */
+function checkMfa(check: Constraints, serialNumber: string | undefined, tokenCode: string | undefined): void {
+  check.string('serialNumber', serialNumber, { min: 9, max: 256, pattern: SERIAL_NUMBER });
+  check.string('tokenCode', tokenCode, { min: 6, max: 6, pattern: TOKEN_CODE });
+}
+
+/** The shared members once checked. */
+function roleSessionInput(raw: RawRoleSession): RoleSessionInput {
+  return {
+    roleArn: raw.roleArn ?? '',
+    roleSessionName: raw.roleSessionName ?? '',
+    ...(raw.durationSeconds === undefined ? {} : { durationSeconds: raw.durationSeconds }),
+    ...(raw.policy === undefined ? {} : { policy: raw.policy }),
+    policyArns: raw.policyArns.map((p) => p.arn ?? ''),
+  };
+}
+
+/** Reads and checks AssumeRole's parameters; throws `MalformedInput` or `ValidationError`. */
+export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
+  const raw = readRoleSession(params);
+  const externalId = params.get('ExternalId');
+  const sourceIdentity = params.get('SourceIdentity');
+  const serialNumber = params.get('SerialNumber');
+  const tokenCode = params.get('TokenCode');
+  const rawTags = memberStructList(params, 'Tags', ['Key', 'Value']);
+  const transitiveTagKeys = memberList(params, 'TransitiveTagKeys');
+
+  const check = new Constraints();
+  checkRole(check, raw);
+  checkSessionPolicies(check, raw);
   check.listSize(
     'tags',
     rawTags.map((t) => `Tag(key=${t.Key}, value=${t.Value})`),
@@ -102,17 +150,12 @@ export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
     check.string(`transitiveTagKeys.${i + 1}.member`, key, { min: 1, max: 128, pattern: TAG_KEY });
   });
   check.string('externalId', externalId, { min: 2, max: 1224, pattern: EXTERNAL_ID });
-  check.string('serialNumber', serialNumber, { min: 9, max: 256, pattern: SERIAL_NUMBER });
-  check.string('tokenCode', tokenCode, { min: 6, max: 6, pattern: TOKEN_CODE });
+  checkMfa(check, serialNumber, tokenCode);
   check.string('sourceIdentity', sourceIdentity, { min: 2, max: 64, pattern: SESSION_NAME });
   check.throwIfAny();
 
   return {
-    roleArn: roleArn ?? '',
-    roleSessionName: roleSessionName ?? '',
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
-    ...(policy === undefined ? {} : { policy }),
-    policyArns: policyArns.map((p) => p.arn ?? ''),
+    ...roleSessionInput(raw),
     tags: rawTags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
     transitiveTagKeys,
     ...(externalId === undefined ? {} : { externalId }),
@@ -123,63 +166,30 @@ export function parseAssumeRoleInput(params: QueryParams): AssumeRoleInput {
 }
 
 /** The parameters of AssumeRoleWithWebIdentity, checked against the API model. */
-export interface AssumeRoleWithWebIdentityInput {
-  readonly roleArn: string;
-  readonly roleSessionName: string;
+export interface AssumeRoleWithWebIdentityInput extends RoleSessionInput {
   readonly webIdentityToken: string;
-  readonly durationSeconds?: number;
-  readonly policy?: string;
-  readonly policyArns: readonly string[];
   /** Whether `ProviderId` (an OAuth 2.0 provider's host, never sent for an OIDC ID token) was passed. */
   readonly providerId: boolean;
 }
 
 /** Reads and checks AssumeRoleWithWebIdentity's parameters; throws `MalformedInput` or `ValidationError`. */
 export function parseAssumeRoleWithWebIdentityInput(params: QueryParams): AssumeRoleWithWebIdentityInput {
-  const durationSeconds = parseInteger(params.get('DurationSeconds'));
-  const roleArn = params.get('RoleArn');
-  const roleSessionName = params.get('RoleSessionName');
+  const raw = readRoleSession(params);
   const webIdentityToken = params.get('WebIdentityToken');
   const providerId = params.get('ProviderId');
-  const policy = params.get('Policy');
-  const policyArns = memberStructList(params, 'PolicyArns', ['arn']);
 
   const check = new Constraints();
-  check.string('roleArn', roleArn, { min: 20, max: 2048, pattern: ARN, required: true });
-  check.string('roleSessionName', roleSessionName, {
-    min: 2,
-    max: 64,
-    pattern: SESSION_NAME,
-    required: true,
-  });
+  checkRole(check, raw);
   // The model marks the token sensitive: never repeated in a message.
   check.string('webIdentityToken', webIdentityToken, { min: 4, max: 20000, required: true, sensitive: true });
   // The model's urlType has the same pattern as its ARNs.
   check.string('providerId', providerId, { min: 4, max: 2048, pattern: ARN });
-  check.listSize(
-    'policyArns',
-    policyArns.map((p) => p.arn ?? ''),
-    MAX_POLICY_ARNS,
-  );
-  policyArns.forEach((p, i) => {
-    check.string(`policyArns.${i + 1}.member.arn`, p.arn, {
-      min: 20,
-      max: 2048,
-      pattern: ARN,
-      required: true,
-    });
-  });
-  check.string('policy', policy, { min: 1, max: 2048, pattern: POLICY_DOCUMENT });
-  check.range('durationSeconds', durationSeconds, 900, 43200);
+  checkSessionPolicies(check, raw);
   check.throwIfAny();
 
   return {
-    roleArn: roleArn ?? '',
-    roleSessionName: roleSessionName ?? '',
+    ...roleSessionInput(raw),
     webIdentityToken: webIdentityToken ?? '',
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
-    ...(policy === undefined ? {} : { policy }),
-    policyArns: policyArns.map((p) => p.arn ?? ''),
     providerId: providerId !== undefined,
   };
 }
@@ -191,8 +201,7 @@ export function parseGetSessionTokenInput(params: QueryParams): { durationSecond
   const tokenCode = params.get('TokenCode');
   const check = new Constraints();
   check.range('durationSeconds', durationSeconds, 900, 129600);
-  check.string('serialNumber', serialNumber, { min: 9, max: 256, pattern: SERIAL_NUMBER });
-  check.string('tokenCode', tokenCode, { min: 6, max: 6, pattern: TOKEN_CODE });
+  checkMfa(check, serialNumber, tokenCode);
   check.throwIfAny();
   return {
     durationSeconds: durationSeconds ?? 43200,

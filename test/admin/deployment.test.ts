@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentFromFlags } from '../../admin/deployment';
 import {
@@ -17,6 +17,7 @@ import { deploymentFromStack } from '../../admin/stack-deployment';
 import { writeSandboxState } from '../../sandbox/state-file';
 import { failureOf } from '../support/async';
 import { sampleSandboxState } from '../support/sandbox-state';
+import { describeStacksAnswer } from '../support/stack-outputs';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-prod-TenantAccessRole-4D5E6F';
 
@@ -32,9 +33,6 @@ const OUTPUTS: Record<string, string> = {
   SessionMode: 'role-chaining',
   VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
 };
-
-const asOutputs = (outputs: Record<string, string>): Output[] =>
-  Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
 
 describe('deploymentFromFlags', () => {
   it('takes the flags, with the stack defaults for the prefix template, session cap and regions', () => {
@@ -112,16 +110,9 @@ describe('deploymentFromStack', () => {
   afterAll(() => cloudFormation.restore());
 
   it("reads the deployment from the stack's outputs", async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'credvend-prod' }).resolves({
-      Stacks: [
-        {
-          StackName: 'credvend-prod',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: asOutputs(OUTPUTS),
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'credvend-prod' })
+      .resolves(describeStacksAnswer('credvend-prod', OUTPUTS));
 
     const deployment = await deploymentFromStack('credvend-prod', client());
 
@@ -141,16 +132,7 @@ describe('deploymentFromStack', () => {
 
   it('names the outputs a stack of an older credvend lacks', async () => {
     const { TenantPrefixTemplate: _, SessionMode: __, ...older } = OUTPUTS;
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'old',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: asOutputs(older),
-        },
-      ],
-    });
+    cloudFormation.on(DescribeStacksCommand).resolves(describeStacksAnswer('old', older));
 
     const error = await failureOf(deploymentFromStack('old', client()));
 
@@ -161,29 +143,17 @@ describe('deploymentFromStack', () => {
   });
 
   it('refuses a session mode it does not know, and invalid output values', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'odd',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: asOutputs({ ...OUTPUTS, SessionMode: 'telepathy', MaxSessionSeconds: 'forever' }),
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(
+        describeStacksAnswer('odd', { ...OUTPUTS, SessionMode: 'telepathy', MaxSessionSeconds: 'forever' }),
+      );
 
     const mode = await failureOf(deploymentFromStack('odd', client()));
     cloudFormation.reset();
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'odd',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: asOutputs({ ...OUTPUTS, MaxSessionSeconds: 'forever' }),
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(describeStacksAnswer('odd', { ...OUTPUTS, MaxSessionSeconds: 'forever' }));
     const value = await failureOf(deploymentFromStack('odd', client()));
 
     expect((mode as InvalidDeploymentError).problems).toEqual([
@@ -255,16 +225,9 @@ describe('resolveDeployment', () => {
 
   it('builds the CloudFormation client for --stack in --region', async () => {
     const cloudFormation = mockClient(CloudFormationClient);
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'credvend-prod',
-          StackStatus: 'CREATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: asOutputs(OUTPUTS),
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(describeStacksAnswer('credvend-prod', OUTPUTS, 'CREATE_COMPLETE'));
     const regions: (string | undefined)[] = [];
     try {
       const deployment = await resolveDeployment(

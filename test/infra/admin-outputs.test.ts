@@ -8,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentFromStack, SESSION_MODE_OUTPUT, STACK_OUTPUT_NAMES } from '../../admin/stack-deployment';
 import { ROLE_CHAINING_MAX_SESSION_SECONDS } from '../../lambda/adapters/sts-credential-issuer';
 import { SESSION_MODE_MAX_SESSION_SECONDS } from '../../lib/credvend-stack';
+import { describeStacksAnswer } from '../support/stack-outputs';
 import { type CfnResourceJson, onlyResource, render, synth } from './synth';
 
 const CUSTOM = {
@@ -24,9 +25,31 @@ function outputsOf(template: ReturnType<typeof synth>['template']): Record<strin
   );
 }
 
-function functionEnvironment(template: ReturnType<typeof synth>['template']): Record<string, unknown> {
+/** The function's environment variables, intrinsics rendered. */
+function functionVariables(template: ReturnType<typeof synth>['template']): Record<string, unknown> {
   const { resource } = onlyResource(template, 'AWS::Lambda::Function');
-  return render((resource as CfnResourceJson).Properties.Environment) as Record<string, unknown>;
+  const environment = render((resource as CfnResourceJson).Properties.Environment) as {
+    Variables: Record<string, unknown>;
+  };
+  return environment.Variables;
+}
+
+/**
+ * What credvend-admin reads from a stack with these outputs once deployed: `rendered` with `resolved`'s values for the
+ * references CloudFormation resolves to names.
+ */
+async function deploymentOf(rendered: Record<string, unknown>, resolved: Record<string, string>) {
+  const outputs = {
+    ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
+    ...resolved,
+  };
+  const cloudFormation = mockClient(CloudFormationClient);
+  cloudFormation.on(DescribeStacksCommand).resolves(describeStacksAnswer('credvend-prod', outputs));
+  try {
+    return await deploymentFromStack('credvend-prod', new CloudFormationClient({ region: 'eu-west-1' }));
+  } finally {
+    cloudFormation.restore();
+  }
 }
 
 describe('the outputs credvend-admin reads', () => {
@@ -56,7 +79,7 @@ describe('the outputs credvend-admin reads', () => {
   it("equal the function's own settings: buckets, prefix template, regions", () => {
     const { template } = custom;
     const outputs = outputsOf(template);
-    const environment = (functionEnvironment(template) as { Variables: Record<string, unknown> }).Variables;
+    const environment = functionVariables(template);
 
     expect(outputs).toMatchObject({
       DataBucketNames: 'acme-data-eu,acme-data-us',
@@ -87,8 +110,7 @@ describe('the outputs credvend-admin reads', () => {
       sessionMode: { kind: 'web-identity', maxSessionDuration: Duration.hours(8) },
     });
     const outputs = outputsOf(webIdentity.template);
-    const environment = (functionEnvironment(webIdentity.template) as { Variables: Record<string, unknown> })
-      .Variables;
+    const environment = functionVariables(webIdentity.template);
 
     expect(outputs).toMatchObject({
       SessionMode: 'web-identity',
@@ -107,79 +129,38 @@ describe('the outputs credvend-admin reads', () => {
 
   it('give credvend-admin a web-identity deployment with its 12-hour cap', async () => {
     const rendered = outputsOf(synth({ sessionMode: { kind: 'web-identity' } }).template);
-    const resolved: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
+    const deployment = await deploymentOf(rendered, {
       TenantTableName: 'credvend-prod-TenantTable-1A2B3C',
       TenantAccessRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-tenant-access-eu-west-1',
       VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
       DataBucketNames: 'credvend-prod-databucket-1a2b3c',
       AllowedRegions: 'eu-west-1',
-    };
-    const cloudFormation = mockClient(CloudFormationClient);
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'credvend-prod',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: Object.entries(resolved).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
     });
-    try {
-      const deployment = await deploymentFromStack(
-        'credvend-prod',
-        new CloudFormationClient({ region: 'eu-west-1' }),
-      );
 
-      expect(rendered.SessionMode).toBe('web-identity');
-      expect(deployment).toMatchObject({
-        tenantRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-tenant-access-eu-west-1',
-        maxSessionSeconds: 43_200,
-        tenantRoles: new Map(),
-      });
-    } finally {
-      cloudFormation.restore();
-    }
+    expect(rendered.SessionMode).toBe('web-identity');
+    expect(deployment).toMatchObject({
+      tenantRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-tenant-access-eu-west-1',
+      maxSessionSeconds: 43_200,
+      tenantRoles: new Map(),
+    });
   });
 
   it('give credvend-admin the deployment the function runs with', async () => {
-    const rendered = outputsOf(custom.template);
     // As CloudFormation answers DescribeStacks once deployed: references resolved to names.
-    const resolved: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(rendered).map(([key, value]) => [key, String(value)])),
+    const deployment = await deploymentOf(outputsOf(custom.template), {
       TenantTableName: 'credvend-prod-TenantTable-1A2B3C',
       TenantAccessRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-TenantAccessRole-4D5E6F',
       VendFunctionRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
-    };
-    const cloudFormation = mockClient(CloudFormationClient);
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'credvend-prod',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: Object.entries(resolved).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
     });
-    try {
-      const deployment = await deploymentFromStack(
-        'credvend-prod',
-        new CloudFormationClient({ region: 'eu-west-1' }),
-      );
 
-      expect(deployment).toMatchObject({
-        tableName: 'credvend-prod-TenantTable-1A2B3C',
-        dataBuckets: CUSTOM.dataBucketNames,
-        prefixTemplate: CUSTOM.tenantPrefixTemplate,
-        regions: CUSTOM.allowedRegions,
-        maxSessionSeconds: 3600,
-        tenantRoles: new Map(Object.entries(CUSTOM.tenantRoles)),
-        vendRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
-      });
-    } finally {
-      cloudFormation.restore();
-    }
+    expect(deployment).toMatchObject({
+      tableName: 'credvend-prod-TenantTable-1A2B3C',
+      dataBuckets: CUSTOM.dataBucketNames,
+      prefixTemplate: CUSTOM.tenantPrefixTemplate,
+      regions: CUSTOM.allowedRegions,
+      maxSessionSeconds: 3600,
+      tenantRoles: new Map(Object.entries(CUSTOM.tenantRoles)),
+      vendRoleArn: 'arn:aws:iam::123456789012:role/credvend-prod-VendFunctionRole-7G8H9I',
+    });
   });
 });

@@ -27,6 +27,20 @@ function runApp(context: Record<string, unknown>, outdir: string) {
   });
 }
 
+/** A JSON file the app wrote to `outdir`. */
+function readOutput<T>(outdir: string, file: string): T {
+  return JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf8')) as T;
+}
+
+/** The validation plugins (cdk-nag) whose report in `outdir` is not a success. */
+function failedValidations(outdir: string): { pluginName: string; conclusion: string }[] {
+  const report = readOutput<{ pluginReports: { pluginName: string; conclusion: string }[] }>(
+    outdir,
+    'validation-report.json',
+  );
+  return report.pluginReports.filter((r) => r.conclusion !== 'success');
+}
+
 describe('bin/credvend.ts', () => {
   let outdir: string;
   beforeEach(() => {
@@ -41,14 +55,16 @@ describe('bin/credvend.ts', () => {
       stderr: expect.any(String),
     });
 
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string }>;
-    };
+    const template = readOutput<{ Resources: Record<string, { Type: string }> }>(
+      outdir,
+      'credvend-ci.template.json',
+    );
     expect(template.Resources.TenantTable?.Type).toBe('AWS::DynamoDB::Table');
 
-    const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.assets.json'), 'utf8')) as {
-      files: Record<string, { source: { path: string; packaging?: string } }>;
-    };
+    const assets = readOutput<{ files: Record<string, { source: { path: string; packaging?: string } }> }>(
+      outdir,
+      'credvend-ci.assets.json',
+    );
     const zipped = Object.values(assets.files).filter((f) => f.source.packaging === 'zip');
     expect(zipped).toHaveLength(1);
     const assetDir = path.join(outdir, zipped[0]?.source.path ?? 'missing');
@@ -62,10 +78,7 @@ describe('bin/credvend.ts', () => {
     expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
 
     // cdk-nag ran as a validation plugin: a finding would be a failed report here (and a non-zero exit above).
-    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string }[];
-    };
-    expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
+    expect(failedValidations(outdir)).toEqual([]);
   });
 
   it('synthesizes web-identity mode from context, cdk-nag clean', () => {
@@ -84,20 +97,17 @@ describe('bin/credvend.ts', () => {
       stderr: expect.any(String),
     });
 
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'credvend-ci.template.json'), 'utf8')) as {
+    const template = readOutput<{
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
       Outputs: Record<string, { Value: unknown }>;
-    };
+    }>(outdir, 'credvend-ci.template.json');
     const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type);
     expect(ofType('AWS::IAM::OIDCProvider')).toHaveLength(1);
     expect(ofType('AWS::KMS::Key')).toHaveLength(1);
     expect(ofType('AWS::IAM::Role').map((r) => r.Properties.MaxSessionDuration)).toContain(28_800);
     expect(template.Outputs.SessionMode?.Value).toBe('web-identity');
     expect(template.Outputs.MaxSessionSeconds?.Value).toBe('28800');
-    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string }[];
-    };
-    expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
+    expect(failedValidations(outdir)).toEqual([]);
   });
 
   it('refuses tenant-owned roles in web-identity mode, saying why', () => {

@@ -140,3 +140,13 @@ export interface CfnResourceJson {
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 }
+
+/** A statement of a policy in a synthesized template (trust or permissions), intrinsics rendered. */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}

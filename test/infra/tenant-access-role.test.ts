@@ -2,21 +2,12 @@
 import { buildSessionPolicy } from '../../lambda/core/session-policy';
 import { TENANT_OBJECT_ACTIONS } from '../../lib/constructs/tenant-access-role';
 import { tenantAccessRolePolicy } from '../support/iam-harness';
-import { render, type Synthesized, synth } from './synth';
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource?: unknown;
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
+import { type PolicyStatement, render, type Synthesized, synth } from './synth';
 
 function tenantRoleOf(synthesized: Synthesized) {
   const props = synthesized.resourceOf(synthesized.stack.tenantAccessRole.role).Properties as {
-    AssumeRolePolicyDocument: { Statement: Statement[] };
-    Policies: { PolicyName: string; PolicyDocument: { Statement: Statement[] } }[];
+    AssumeRolePolicyDocument: { Statement: PolicyStatement[] };
+    Policies: { PolicyName: string; PolicyDocument: { Statement: PolicyStatement[] } }[];
     MaxSessionDuration: number;
   };
   return {
@@ -90,7 +81,7 @@ describe('TenantAccessRole', () => {
       buildSessionPolicy([
         { bucket: 'b', prefix: 'tenants/t/', access: ['read', 'write', 'delete', 'list'] },
       ]),
-    ) as { Statement: Statement[] };
+    ) as { Statement: PolicyStatement[] };
     const sessionObjectActions = everything.Statement.filter((s) => s.Action !== 's3:ListBucket').flatMap(
       (s) => asList(s.Action),
     );
@@ -132,10 +123,10 @@ describe('TenantAccessRole', () => {
     });
 
     // CDK sorts the actions of a statement; the order means nothing to IAM.
-    const sortedActions = (statements: readonly Statement[]) =>
+    const sortedActions = (statements: readonly PolicyStatement[]) =>
       statements.map((st) => ({ ...st, Action: asList(st.Action) }));
     expect(sortedActions(tenantRoleOf(existing).permissions)).toEqual(
-      sortedActions(model.Statement as unknown as Statement[]),
+      sortedActions(model.Statement as unknown as PolicyStatement[]),
     );
   });
 });

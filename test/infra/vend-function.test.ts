@@ -2,15 +2,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { VendFunction, type VendFunctionProps } from '../../lib/constructs/vend-function';
-import { render, synth } from './synth';
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
+import { type PolicyStatement, render, synth } from './synth';
 
 const asList = (value: unknown) => (Array.isArray(value) ? [...value].sort() : [value]);
 
@@ -20,7 +12,7 @@ describe('VendFunction', () => {
   const fn = resourceOf(stack.vendFunction.function).Properties as Record<string, unknown>;
   const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
   const policy = resourceOf(stack.vendFunction.role.node.findChild('DefaultPolicy')).Properties as {
-    PolicyDocument: { Statement: Statement[] };
+    PolicyDocument: { Statement: PolicyStatement[] };
   };
   const statements = policy.PolicyDocument.Statement;
   const arnOf = (value: string) => render(stack.resolve(value));
@@ -138,7 +130,7 @@ describe('VendFunction', () => {
     it('may assume the tenant access role only when the deployment maps no tenant-owned roles', () => {
       const plain = synth();
       const plainPolicy = plain.resourceOf(plain.stack.vendFunction.role.node.findChild('DefaultPolicy'))
-        .Properties as { PolicyDocument: { Statement: Statement[] } };
+        .Properties as { PolicyDocument: { Statement: PolicyStatement[] } };
       const plainEnv = (
         plain.resourceOf(plain.stack.vendFunction.function).Properties as {
           Environment: { Variables: Record<string, unknown> };

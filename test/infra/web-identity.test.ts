@@ -20,21 +20,13 @@ import {
   type CfnResourceJson,
   dependenciesOf,
   onlyResource,
+  type PolicyStatement,
   render,
   routesOf,
   type Synthesized,
   synth,
   testApp,
 } from './synth';
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource?: unknown;
-  Principal?: unknown;
-  Condition?: unknown;
-}
 
 const WEB_IDENTITY: CredvendStackProps = { sessionMode: { kind: 'web-identity' } };
 const asList = (value: unknown): string[] => (Array.isArray(value) ? [...value] : [value]).map(String).sort();
@@ -64,7 +56,7 @@ function tenantRoleOf(synthesized: Synthesized) {
 }
 
 /** The trust policy as IAM receives it: CloudFormation joins the JSON text, then IAM parses it. */
-function trustOf(synthesized: Synthesized): { Version: string; Statement: Statement[] } {
+function trustOf(synthesized: Synthesized): { Version: string; Statement: PolicyStatement[] } {
   const document = tenantRoleOf(synthesized).AssumeRolePolicyDocument;
   expect(typeof render(document)).toBe('string');
   return JSON.parse(render(document) as string);
@@ -78,9 +70,9 @@ function environmentOf(synthesized: Synthesized): Record<string, unknown> {
   ).Environment.Variables;
 }
 
-function vendRoleStatements(synthesized: Synthesized): Statement[] {
+function vendRoleStatements(synthesized: Synthesized): PolicyStatement[] {
   const policy = synthesized.resourceOf(synthesized.stack.vendFunction.role.node.findChild('DefaultPolicy'))
-    .Properties as { PolicyDocument: { Statement: Statement[] } };
+    .Properties as { PolicyDocument: { Statement: PolicyStatement[] } };
   return policy.PolicyDocument.Statement;
 }
 
@@ -225,7 +217,7 @@ describe('web-identity mode', () => {
     });
 
     it('gives nobody but the vend role a way to sign, verify, read the public key or create grants', () => {
-      const statements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+      const statements = (key.Properties.KeyPolicy as { Statement: PolicyStatement[] }).Statement;
       const others = statements.filter(
         (s) => JSON.stringify(s.Principal) !== JSON.stringify({ AWS: vendRoleArn }),
       );

@@ -30,7 +30,7 @@ import {
 import type { PolicyJson } from '../../sandbox/account/types';
 import { type IamEmulator, startIamEmulator } from '../../sandbox/iam/server';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
-import { failureOf } from '../support/async';
+import { refusal } from '../support/async';
 import { sandboxIamClient, useSandbox, vendCredentials } from './sandbox-harness';
 
 const sandbox = useSandbox();
@@ -59,12 +59,6 @@ function policyOfSize(size: number): PolicyJson {
   });
   const base = JSON.stringify(withPadding('')).length;
   return withPadding('p'.repeat(size - base));
-}
-
-/** What the SDK made of a refusal: the error's name, HTTP status and IAM's message. */
-async function refusal(attempt: Promise<unknown>) {
-  const error = (await failureOf(attempt)) as Error & { $metadata?: { httpStatusCode?: number } };
-  return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
 }
 
 /** Removes every inline policy of the role but the one the stack deploys, so that tests start alike. */

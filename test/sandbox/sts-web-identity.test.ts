@@ -5,8 +5,7 @@
  * refusals word for word, and sessions that the S3 front serves like AssumeRole sessions.
  */
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest } from 'node:http';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AssumeRoleWithWebIdentityCommand,
@@ -20,9 +19,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { webIdentityTrustPolicy } from '../../lib/policies/trust-policies';
 import { EmulatedAccount } from '../../sandbox/account/account';
 import { webIdentityTenantAccessRole } from '../../sandbox/account/local-account';
+import { closeServer, listenOnLoopback } from '../../sandbox/net/loopback-server';
 import { createObjectStore } from '../../sandbox/s3/object-store';
 import { type S3Emulator, startS3Emulator } from '../../sandbox/s3/server';
 import { type StsEmulator, startStsEmulator } from '../../sandbox/sts-emulator';
+import { refusal } from '../support/async';
 import { registerSecret } from '../support/leak-scan';
 
 const ACCOUNT = '000000000000';
@@ -105,27 +106,14 @@ async function startIssuer(keys: readonly SigningKey[]): Promise<TestIssuer> {
       response.writeHead(404).end();
     }
   });
-  url = `http://127.0.0.1:${await listen(server)}`;
+  url = `http://127.0.0.1:${await listenOnLoopback(server, 0)}`;
   return { url, fetches, close: () => closeServer(server) };
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.closeAllConnections();
-    server.close((error) => (error ? reject(error) : resolve()));
-  });
 }
 
 /** A loopback URL nothing listens on. */
 async function deadUrl(): Promise<string> {
   const server = createServer();
-  const port = await listen(server);
+  const port = await listenOnLoopback(server, 0);
   await closeServer(server);
   return `http://127.0.0.1:${port}`;
 }
@@ -230,17 +218,6 @@ const request = (
 
 const assume = (token: string, overrides: Partial<AssumeRoleWithWebIdentityCommandInput> = {}) =>
   stsClient().send(new AssumeRoleWithWebIdentityCommand(request(token, overrides)));
-
-/** The SDK's error for a call that must fail: name, message, HTTP status. */
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail, it succeeded');
-    },
-    (e: unknown) => e as { name: string; message: string; $metadata?: { httpStatusCode?: number } },
-  );
-  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
-}
 
 /** GET on the emulator, on a fresh connection. */
 function getJson(path: string): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -22,3 +22,11 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
     clearTimeout(timer);
   }
 }
+
+/** What the SDK made of a call that must fail: the error's name, HTTP status and the service's message. */
+export async function refusal(
+  attempt: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string }> {
+  const error = (await failureOf(attempt)) as Error & { $metadata?: { httpStatusCode?: number } };
+  return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
+}

@@ -14,12 +14,7 @@ import { tokenSourceIdentity, tokenTags } from '../web-identity-claims';
 import { verifyWebIdentityToken } from '../web-identity-token';
 import { authorizeWebIdentity } from '../web-identity-trust';
 import { type ActionContext, credentialsNode } from './action-context';
-import {
-  assumedRoleUserNode,
-  checkPackedPolicy,
-  checkRoleMaxSession,
-  issueRoleSession,
-} from './role-session';
+import { assumedRoleUserNode, checkRoleMaxSession, issueRoleSession } from './role-session';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -64,20 +59,13 @@ export async function assumeRoleWithWebIdentity(
   });
   const durationSeconds = input.durationSeconds ?? DEFAULT_DURATION_SECONDS;
   checkRoleMaxSession(durationSeconds, role);
-  const packed = checkPackedPolicy({ ...input, tags: tags.all });
-
   const session = issueRoleSession(context, {
     kind: 'AssumeRoleWithWebIdentity',
     role,
-    roleArn: input.roleArn,
-    roleSessionName: input.roleSessionName,
+    input,
     durationSeconds,
-    ...(input.policy === undefined ? {} : { policy: input.policy }),
-    policyArns: input.policyArns,
-    tags: tags.all,
-    transitiveTags: tags.transitive,
-    ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-    ...(packed === undefined ? {} : { packedPolicySize: packed }),
+    tags,
+    sourceIdentity,
     details: {
       provider: identity.provider.arn,
       audience: identity.audience,
@@ -91,7 +79,7 @@ export async function assumeRoleWithWebIdentity(
     credentialsNode(session.credentials, session.expiresAtMs),
     { name: 'SubjectFromWebIdentityToken', text: identity.subject },
     assumedRoleUserNode(session),
-    ...textNode('PackedPolicySize', packed),
+    ...textNode('PackedPolicySize', session.packedPolicySize),
     // Real STS answers the provider's ARN here for OIDC tokens (its documentation says the `iss`).
     { name: 'Provider', text: identity.provider.arn },
     { name: 'Audience', text: identity.audience },

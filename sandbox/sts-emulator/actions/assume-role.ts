@@ -9,15 +9,10 @@ import type { QueryParams } from '../../query-protocol/form';
 import { textNode, type XmlNode } from '../../query-protocol/xml';
 import { accessDenied, invalidParameterValue } from '../errors';
 import { authorizeAssumeRole } from '../trust';
-import type { EmulatedRole, SessionTag } from '../types';
+import type { EmulatedRole } from '../types';
 import { type AssumeRoleInput, parseAssumeRoleInput } from '../validation';
 import { type ActionContext, credentialsNode } from './action-context';
-import {
-  assumedRoleUserNode,
-  checkPackedPolicy,
-  checkRoleMaxSession,
-  issueRoleSession,
-} from './role-session';
+import { assumedRoleUserNode, checkRoleMaxSession, issueRoleSession, type SessionTags } from './role-session';
 
 const DEFAULT_DURATION_SECONDS = 3600;
 /** STS caps sessions of a role assumed with another role's session credentials (role chaining) at one hour. */
@@ -49,20 +44,13 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
     ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
   });
   const durationSeconds = checkDuration(input.durationSeconds ?? DEFAULT_DURATION_SECONDS, role, caller);
-  const packed = checkPackedPolicy({ ...input, tags: tags.all });
-
   const session = issueRoleSession(context, {
     kind: 'AssumeRole',
     role,
-    roleArn: input.roleArn,
-    roleSessionName: input.roleSessionName,
+    input,
     durationSeconds,
-    ...(input.policy === undefined ? {} : { policy: input.policy }),
-    policyArns: input.policyArns,
-    tags: tags.all,
-    transitiveTags: tags.transitive,
-    ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-    ...(packed === undefined ? {} : { packedPolicySize: packed }),
+    tags,
+    sourceIdentity,
     details: input.externalId === undefined ? {} : { externalId: input.externalId },
     issuer: { arn: caller.principal.arn, accessKeyId: caller.accessKeyId },
   });
@@ -71,15 +59,12 @@ export function assumeRole(params: QueryParams, caller: Caller, context: ActionC
     credentialsNode(session.credentials, session.expiresAtMs),
     ...textNode('SourceIdentity', sourceIdentity),
     assumedRoleUserNode(session),
-    ...textNode('PackedPolicySize', packed),
+    ...textNode('PackedPolicySize', session.packedPolicySize),
   ];
 }
 
 /** The session's tags: the caller's transitive tags first, then the passed ones; keys compared case-insensitively. */
-function sessionTags(
-  input: AssumeRoleInput,
-  caller: Caller,
-): { all: SessionTag[]; transitive: SessionTag[] } {
+function sessionTags(input: AssumeRoleInput, caller: Caller): SessionTags {
   const passedKeys = input.tags.map((tag) => tag.Key.toLowerCase());
   if (new Set(passedKeys).size !== passedKeys.length) {
     throw invalidParameterValue('Duplicate tag keys found. Please note that Tag keys are case insensitive.');

@@ -10,6 +10,7 @@ import type { XmlNode } from '../../query-protocol/xml';
 import { packedPolicyTooLarge } from '../errors';
 import { checkSessionPolicy, packedPolicySize } from '../session-policy';
 import type { EmulatedRole, SessionTag } from '../types';
+import type { RoleSessionInput } from '../validation';
 import type { ActionContext } from './action-context';
 
 /** IAM's default MaxSessionDuration of a role. */
@@ -26,7 +27,7 @@ export function checkRoleMaxSession(requested: number, role: EmulatedRole): void
  * Checks the session policy's grammar (`MalformedPolicyDocument`) and the packed size of policy, policy ARNs and
  * tags (`PackedPolicyTooLarge` above 100%); returns `PackedPolicySize`, undefined when nothing was packed.
  */
-export function checkPackedPolicy(input: {
+function checkPackedPolicy(input: {
   readonly policy?: string;
   readonly policyArns: readonly string[];
   readonly tags: readonly SessionTag[];
@@ -38,19 +39,21 @@ export function checkPackedPolicy(input: {
   return packed;
 }
 
+/** A new session's tags: all of them, and those that pass on to the sessions it assumes. */
+export interface SessionTags {
+  readonly all: readonly SessionTag[];
+  readonly transitive: readonly SessionTag[];
+}
+
 /** A role session to issue: the record's role-specific fields, everything else derived here. */
 export interface RoleSessionRequest {
   readonly kind: 'AssumeRole' | 'AssumeRoleWithWebIdentity';
   readonly role: EmulatedRole;
-  readonly roleArn: string;
-  readonly roleSessionName: string;
+  /** The checked request: the role's ARN, the session name, its policies (its duration is `durationSeconds`). */
+  readonly input: RoleSessionInput;
   readonly durationSeconds: number;
-  readonly policy?: string;
-  readonly policyArns: readonly string[];
-  readonly tags: readonly SessionTag[];
-  readonly transitiveTags: readonly SessionTag[];
+  readonly tags: SessionTags;
   readonly sourceIdentity?: string;
-  readonly packedPolicySize?: number;
   /** The action's own record fields (external id; provider, audience, subject). */
   readonly details: Pick<
     NewSession['record'],
@@ -59,17 +62,24 @@ export interface RoleSessionRequest {
   readonly issuer: NewSession['issuer'];
 }
 
-/** A new role session's credentials, ARN and unique id. */
+/** A new role session's credentials, ARN and unique id, and the packed size of its policies. */
 export interface IssuedRoleSession {
   readonly credentials: MintedCredentials;
   readonly expiresAtMs: number;
   readonly arn: string;
   readonly userId: string;
+  /** `PackedPolicySize`; undefined when nothing was packed. */
+  readonly packedPolicySize?: number;
 }
 
-/** Issues `arn:aws:sts::<account>:assumed-role/<role>/<session>`, unique id `AROA…:<session>`. */
+/**
+ * Checks the session policy and its packed size (see `checkPackedPolicy`), then issues
+ * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, unique id `AROA…:<session>`.
+ */
 export function issueRoleSession(context: ActionContext, request: RoleSessionRequest): IssuedRoleSession {
-  const { role, roleSessionName } = request;
+  const { role, input, tags, sourceIdentity } = request;
+  const { roleSessionName } = input;
+  const packedPolicySize = checkPackedPolicy({ ...input, tags: tags.all });
   const arn = assumedRoleArn(context.accountId, role.roleName, roleSessionName);
   const userId = `${uniqueId('AROA', context.accountId, role.roleName)}:${roleSessionName}`;
   const principal: Principal = {
@@ -85,23 +95,29 @@ export function issueRoleSession(context: ActionContext, request: RoleSessionReq
       arn,
       userId,
       accountId: context.accountId,
-      roleArn: request.roleArn,
+      roleArn: input.roleArn,
       roleName: role.roleName,
       roleSessionName,
-      ...(request.policy === undefined ? {} : { policy: request.policy }),
-      policyArns: request.policyArns,
-      tags: request.tags,
-      transitiveTagKeys: request.transitiveTags.map((tag) => tag.Key),
-      ...(request.sourceIdentity === undefined ? {} : { sourceIdentity: request.sourceIdentity }),
+      ...(input.policy === undefined ? {} : { policy: input.policy }),
+      policyArns: input.policyArns,
+      tags: tags.all,
+      transitiveTagKeys: tags.transitive.map((tag) => tag.Key),
+      ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
       ...request.details,
-      ...(request.packedPolicySize === undefined ? {} : { packedPolicySize: request.packedPolicySize }),
+      ...(packedPolicySize === undefined ? {} : { packedPolicySize }),
     },
     durationSeconds: request.durationSeconds,
     issuer: request.issuer,
     principal,
-    transitiveTags: request.transitiveTags,
+    transitiveTags: tags.transitive,
   });
-  return { credentials, expiresAtMs, arn, userId };
+  return {
+    credentials,
+    expiresAtMs,
+    arn,
+    userId,
+    ...(packedPolicySize === undefined ? {} : { packedPolicySize }),
+  };
 }
 
 /** The `<AssumedRoleUser>` element of a new role session. */

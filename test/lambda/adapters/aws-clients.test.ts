@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type AwsClientOptions,
   asSdkError,
   checkDeadlineMs,
   createDynamoDbDocumentClient,
@@ -18,6 +19,7 @@ import {
   isTransientFailure,
   MAX_DEADLINE_MS,
   RegionalClients,
+  regionalClients,
   sendWithDeadline,
 } from '../../../lambda/adapters/aws-clients';
 import { failureOf, within } from '../../support/async';
@@ -285,6 +287,27 @@ describe('RegionalClients', () => {
     expect(destroy).toHaveBeenCalledTimes(2);
     clients.get('eu-west-1');
     expect(factory).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('regionalClients', () => {
+  it('builds with the injected factory when there is one', () => {
+    const client = { destroy: jest.fn() };
+    const create = jest.fn(() => ({ destroy: jest.fn() }));
+    const clients = regionalClients({ clientFactory: () => client, endpoint: 'http://127.0.0.1:9' }, create);
+
+    expect(clients.get('eu-west-1')).toBe(client);
+    expect(create).not.toHaveBeenCalled();
+  });
+
+  it("otherwise builds each region's client with the options that are set, and only those", () => {
+    const create = jest.fn((options: AwsClientOptions) => ({ options, destroy: jest.fn() }));
+    const clients = regionalClients({ endpoint: 'http://127.0.0.1:4599', maxAttempts: 1 }, create);
+    clients.get('us-east-1');
+
+    expect(create.mock.calls).toStrictEqual([
+      [{ region: 'us-east-1', endpoint: 'http://127.0.0.1:4599', maxAttempts: 1 }],
+    ]);
   });
 });
 

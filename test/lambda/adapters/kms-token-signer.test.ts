@@ -11,7 +11,6 @@ import {
   SignCommand,
 } from '@aws-sdk/client-kms';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   KMS_RAW_MESSAGE_MAX_BYTES,
   KmsTokenSigner,
@@ -32,6 +31,7 @@ import {
 import { failureOf } from '../../support/async';
 import { answerAsKms, FakeKmsKey, type KmsStub, kmsError } from '../../support/kms-keys';
 import { registerSecret } from '../../support/leak-scan';
+import { mockClients } from '../../support/mocked-clients';
 
 const ISSUER = 'https://credvend.example.com/prod';
 const AUDIENCE = 'credvend';
@@ -69,6 +69,11 @@ const parts = (token: string) => {
   };
 };
 
+/** Whether node:crypto verifies `signature` over `signingInput` with the EC key pair, read in `dsaEncoding`. */
+function verifiesEs256(signingInput: string, signature: Buffer, dsaEncoding: 'ieee-p1363' | 'der'): boolean {
+  return verify('sha256', Buffer.from(signingInput), { key: ec.publicKey, dsaEncoding }, signature);
+}
+
 /** Verifies a token the way STS would: aws-jwt-verify with exactly the published keys. */
 async function verifiedBy(keys: readonly PublicJwk[], token: string) {
   const verifier = JwtVerifier.create({
@@ -88,27 +93,12 @@ function lastCallOptions(stub: KmsStub): { abortSignal?: AbortSignal } | undefin
 }
 
 describe('KmsTokenSigner', () => {
-  let kms: KmsStub;
-  const built: { region: string; client: KMSClient }[] = [];
-  const clientFactory = jest.fn((region: string) => {
-    const client = new KMSClient({ region, credentials: CREDENTIALS });
-    built.push({ region, client });
-    return client;
-  });
+  const { stub: kms, clientFactory } = mockClients(KMSClient, { credentials: CREDENTIALS });
   const signerWith = (keyIds: readonly string[] = [ec.arn, rsa.arn], options: { deadlineMs?: number } = {}) =>
     new KmsTokenSigner({ keyIds, region: 'eu-west-1', clientFactory, ...options });
 
-  beforeAll(() => {
-    kms = mockClient(KMSClient);
-  });
   beforeEach(() => {
-    kms.reset();
-    clientFactory.mockClear();
     answerAsKms(kms, [ec, rsa]);
-  });
-  afterAll(() => {
-    kms.restore();
-    for (const { client } of built) client.destroy();
   });
 
   describe('signs', () => {
@@ -121,18 +111,9 @@ describe('KmsTokenSigner', () => {
       expect(header).toStrictEqual({ alg: 'ES256', kid: ec.keyId, typ: 'JWT' });
       expect(payload).toStrictEqual(claims);
       expect(signature).toHaveLength(64);
-      expect(
-        verify(
-          'sha256',
-          Buffer.from(signingInput),
-          { key: ec.publicKey, dsaEncoding: 'ieee-p1363' },
-          signature,
-        ),
-      ).toBe(true);
+      expect(verifiesEs256(signingInput, signature, 'ieee-p1363')).toBe(true);
       // The DER form KMS returned is not what the token carries.
-      expect(
-        verify('sha256', Buffer.from(signingInput), { key: ec.publicKey, dsaEncoding: 'der' }, signature),
-      ).toBe(false);
+      expect(verifiesEs256(signingInput, signature, 'der')).toBe(false);
     });
 
     it('an RS256 token whose PKCS#1 v1.5 signature node:crypto verifies with the key pair', async () => {
@@ -193,14 +174,7 @@ describe('KmsTokenSigner', () => {
       const { signingInput, signature } = parts(await signerWith([ec.arn]).sign(claims));
 
       expect(signature).toHaveLength(64);
-      expect(
-        verify(
-          'sha256',
-          Buffer.from(signingInput),
-          { key: ec.publicKey, dsaEncoding: 'ieee-p1363' },
-          signature,
-        ),
-      ).toBe(true);
+      expect(verifiesEs256(signingInput, signature, 'ieee-p1363')).toBe(true);
     });
 
     it('signs with the first key only, and reads it from KMS once per container', async () => {

@@ -1,6 +1,4 @@
 import 'aws-sdk-client-mock-jest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandOutput,
@@ -8,20 +6,14 @@ import {
   MalformedPolicyDocumentException,
   PackedPolicyTooLargeException,
   RegionDisabledException,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
   STSClient,
-  type STSClientResolvedConfig,
-  STSServiceException,
 } from '@aws-sdk/client-sts';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import {
   mapStsError,
   ROLE_CHAINING_MAX_SESSION_SECONDS,
   StsCredentialIssuer,
 } from '../../../lambda/adapters/sts-credential-issuer';
 import { ISSUER_RETRY_AFTER_SECONDS } from '../../../lambda/adapters/sts-outcomes';
-import { authorize } from '../../../lambda/core/authorize';
 import {
   IssuerRejectedError,
   PolicyTooLargeError,
@@ -29,75 +21,40 @@ import {
   UpstreamUnavailableError,
   VendingError,
 } from '../../../lambda/core/errors';
-import type { SessionPlan, Tenant } from '../../../lambda/core/model';
-import { planSession } from '../../../lambda/core/session-plan';
 import { failureOf, within } from '../../support/async';
 import { registerSecret } from '../../support/leak-scan';
-import { ACME, ALICE } from '../core/fixtures';
+import { mockClients } from '../../support/mocked-clients';
+import { ACME } from '../core/fixtures';
+import {
+  ACME_OWN_ROLE,
+  ASSUMED_ROLE_ARN,
+  ASSUMED_ROLE_USER,
+  ISSUED,
+  ISSUED_CREDENTIALS,
+  localStsEndpoint,
+  plannerFor,
+  REJECTED_MESSAGE,
+  ROLE_ARN,
+  stsError,
+  UNAVAILABLE_MESSAGE,
+  unmodeled,
+} from './sts-harness';
 
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
-const REJECTED_MESSAGE =
-  'The credential issuer refused to issue credentials for this tenant; the platform team has to act.';
-const UNAVAILABLE_MESSAGE = 'The credential issuer is temporarily unavailable; retry shortly.';
 /** The Lambda's own (caller) credentials in these tests: fake, but treated as secret. */
 const CALLER_CREDENTIALS = { accessKeyId: 'AKIDCALLER0000000001', secretAccessKey: 'caller-secret-key-0001' };
 registerSecret(CALLER_CREDENTIALS.secretAccessKey);
 
-const ISSUED = {
-  AccessKeyId: 'ASIAISSUED0000000001',
-  SecretAccessKey: 'issued-secret-access-key-0001',
-  SessionToken: 'issued-session-token-0001-FwoGZXIvYXdzEJr',
-  Expiration: new Date('2030-01-01T00:00:00Z'),
-};
-registerSecret(ISSUED.SecretAccessKey);
-registerSecret(ISSUED.SessionToken);
-const ASSUMED_ROLE_ARN = 'arn:aws:sts::123456789012:assumed-role/credvend-tenant-access/acme.alice.c0ffee00';
-
 /** A plan as the core makes it for alice of acme, with field overrides. */
-function planFor(overrides: Partial<SessionPlan> = {}, tenant: Tenant = ACME): SessionPlan {
-  const plan = planSession(
-    { principal: ALICE, tenant, requestId: 'c0ffee00-1111-2222', defaultRoleArn: ROLE_ARN },
-    authorize(tenant, {}, ['eu-west-1', 'us-east-1']),
-  );
-  return { ...plan, ...overrides };
-}
-
-/** An error STS reports with a code the SDK does not model (Throttling, AccessDenied, ValidationError...). */
-function unmodeled(name: string, message: string, httpStatusCode: number): STSServiceException {
-  return new STSServiceException({
-    name,
-    message,
-    $fault: httpStatusCode >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode },
-  });
-}
+const planFor = plannerFor(ACME);
 
 describe('StsCredentialIssuer', () => {
   describe('with STS mocked', () => {
-    let sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
-    const built: STSClient[] = [];
-    const clientFactory = jest.fn((region: string) => {
-      const client = new STSClient({ region, credentials: CALLER_CREDENTIALS });
-      built.push(client);
-      return client;
-    });
+    const { stub: sts, clientFactory } = mockClients(STSClient, { credentials: CALLER_CREDENTIALS });
     const issuerWith = (options: { deadlineMs?: number } = {}) =>
       new StsCredentialIssuer({ clientFactory, ...options });
 
-    beforeAll(() => {
-      sts = mockClient(STSClient);
-    });
     beforeEach(() => {
-      sts.reset();
-      clientFactory.mockClear();
-      sts.on(AssumeRoleCommand).resolves({
-        Credentials: ISSUED,
-        AssumedRoleUser: { Arn: ASSUMED_ROLE_ARN, AssumedRoleId: 'AROAEXAMPLE:acme.alice.c0ffee00' },
-      });
-    });
-    afterAll(() => {
-      sts.restore();
-      for (const client of built) client.destroy();
+      sts.on(AssumeRoleCommand).resolves({ Credentials: ISSUED, AssumedRoleUser: ASSUMED_ROLE_USER });
     });
 
     it('passes the role, session name, duration, policy, tenant tag and source identity to AssumeRole', async () => {
@@ -127,12 +84,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it("passes the tenant's own role and external id when the tenant has them", async () => {
-      const own: Tenant = {
-        ...ACME,
-        roleArn: 'arn:aws:iam::210987654321:role/acme-data',
-        externalId: 'acme-external-1',
-      };
-      await issuerWith().issue(planFor({}, own));
+      await issuerWith().issue(planFor({}, ACME_OWN_ROLE));
 
       expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
         RoleArn: 'arn:aws:iam::210987654321:role/acme-data',
@@ -141,13 +93,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('returns the issued credentials and the assumed-role ARN', async () => {
-      await expect(issuerWith().issue(planFor())).resolves.toEqual({
-        accessKeyId: ISSUED.AccessKeyId,
-        secretAccessKey: ISSUED.SecretAccessKey,
-        sessionToken: ISSUED.SessionToken,
-        expiration: ISSUED.Expiration,
-        assumedRoleArn: ASSUMED_ROLE_ARN,
-      });
+      await expect(issuerWith().issue(planFor())).resolves.toEqual(ISSUED_CREDENTIALS);
     });
 
     it('leaves the assumed-role ARN out when STS does not report it', async () => {
@@ -427,55 +373,25 @@ describe('StsCredentialIssuer', () => {
   });
 
   describe('with the real SDK client against a local HTTP endpoint', () => {
-    type Respond = (request: IncomingMessage, body: string, response: ServerResponse) => void;
-    let server: Server;
-    let endpoint: string;
-    let respond: Respond;
-    let received: { body: string; closed: Promise<void> }[] = [];
+    const endpoint = localStsEndpoint();
+    const { received } = endpoint;
     let issuer: StsCredentialIssuer | undefined;
-
-    const stsError =
-      (status: number, code: string, message: string): Respond =>
-      (_, __, response) => {
-        response
-          .writeHead(status, { 'content-type': 'text/xml' })
-          .end(
-            `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>c0ffee</RequestId></ErrorResponse>`,
-          );
-      };
     const live = (options: { maxAttempts?: number; requestTimeoutMs?: number; deadlineMs?: number }) => {
-      issuer = new StsCredentialIssuer({ endpoint, credentials: CALLER_CREDENTIALS, ...options });
+      issuer = new StsCredentialIssuer({
+        endpoint: endpoint.url,
+        credentials: CALLER_CREDENTIALS,
+        ...options,
+      });
       return issuer;
     };
 
-    beforeAll(async () => {
-      server = createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        const closed = new Promise<void>((resolve) => request.socket.once('close', () => resolve()));
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          received.push({ body, closed });
-          respond(request, body, response);
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    beforeEach(() => {
-      received = [];
-    });
     afterEach(() => {
       issuer?.destroy();
       issuer = undefined;
-      server.closeAllConnections();
-    });
-    afterAll(async () => {
-      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
     });
 
     it('sends the AssumeRole query and reads the XML answer', async () => {
-      respond = (_, __, response) => {
+      endpoint.respond = (response) => {
         response
           .writeHead(200, { 'content-type': 'text/xml' })
           .end(
@@ -484,13 +400,7 @@ describe('StsCredentialIssuer', () => {
       };
       const plan = planFor();
 
-      await expect(live({}).issue(plan)).resolves.toEqual({
-        accessKeyId: ISSUED.AccessKeyId,
-        secretAccessKey: ISSUED.SecretAccessKey,
-        sessionToken: ISSUED.SessionToken,
-        expiration: ISSUED.Expiration,
-        assumedRoleArn: ASSUMED_ROLE_ARN,
-      });
+      await expect(live({}).issue(plan)).resolves.toEqual(ISSUED_CREDENTIALS);
       expect(received).toHaveLength(1);
       const query = Object.fromEntries(new URLSearchParams(received[0]?.body ?? ''));
       expect(query).toEqual({
@@ -508,7 +418,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('maps an AWS-shaped AccessDenied answer to IssuerRejectedError', async () => {
-      respond = stsError(403, 'AccessDenied', 'not authorized to perform sts:AssumeRole');
+      endpoint.respond = stsError(403, 'AccessDenied', 'not authorized to perform sts:AssumeRole');
       const error = await failureOf(live({}).issue(planFor()));
 
       expect(error).toBeInstanceOf(IssuerRejectedError);
@@ -521,7 +431,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('maps an AWS-shaped RegionDisabledException answer to IssuerRejectedError', async () => {
-      respond = stsError(403, 'RegionDisabledException', 'STS is not activated in this region');
+      endpoint.respond = stsError(403, 'RegionDisabledException', 'STS is not activated in this region');
       const error = await failureOf(live({}).issue(planFor()));
 
       expect(error).toBeInstanceOf(IssuerRejectedError);
@@ -529,7 +439,11 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('maps an AWS-shaped ExpiredToken answer (expired base credentials) to IssuerRejectedError', async () => {
-      respond = stsError(403, 'ExpiredToken', 'The security token included in the request is expired');
+      endpoint.respond = stsError(
+        403,
+        'ExpiredToken',
+        'The security token included in the request is expired',
+      );
       const error = await failureOf(live({}).issue(planFor()));
 
       expect(error).toBeInstanceOf(IssuerRejectedError);
@@ -537,7 +451,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('maps an AWS-shaped Throttling answer to ThrottledError', async () => {
-      respond = stsError(400, 'Throttling', 'Rate exceeded');
+      endpoint.respond = stsError(400, 'Throttling', 'Rate exceeded');
       const error = await failureOf(live({ maxAttempts: 1 }).issue(planFor()));
 
       expect(error).toBeInstanceOf(ThrottledError);
@@ -545,7 +459,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('retries a failing STS a bounded number of times, then reports it unavailable', async () => {
-      respond = (_, __, response) => {
+      endpoint.respond = (response) => {
         response.writeHead(500, { 'content-type': 'text/plain' }).end('internal failure');
       };
       const error = await failureOf(live({ maxAttempts: 2 }).issue(planFor()));
@@ -556,7 +470,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('cancels the live request when the deadline passes', async () => {
-      respond = () => {}; // Never answers.
+      endpoint.respond = () => {}; // Never answers.
       const started = Date.now();
 
       const error = await failureOf(live({ deadlineMs: 200, requestTimeoutMs: 30_000 }).issue(planFor()));
@@ -574,7 +488,7 @@ describe('StsCredentialIssuer', () => {
     });
 
     it('bounds a slow STS by the per-attempt timeout times the attempts', async () => {
-      respond = () => {}; // Never answers.
+      endpoint.respond = () => {}; // Never answers.
 
       const error = await failureOf(
         live({ maxAttempts: 2, requestTimeoutMs: 100, deadlineMs: 20_000 }).issue(planFor()),

@@ -1,6 +1,4 @@
 import 'aws-sdk-client-mock-jest';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
@@ -11,13 +9,8 @@ import {
   MalformedPolicyDocumentException,
   PackedPolicyTooLargeException,
   RegionDisabledException,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
   STSClient,
-  type STSClientResolvedConfig,
-  STSServiceException,
 } from '@aws-sdk/client-sts';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { CachingCredentialIssuer } from '../../../lambda/adapters/caching-credential-issuer';
 import {
   expiryDiagnosis,
@@ -25,7 +18,6 @@ import {
   type StsWebIdentityCredentialIssuerOptions,
   toAssumeRoleWithWebIdentityInput,
 } from '../../../lambda/adapters/sts-web-identity-credential-issuer';
-import { authorize } from '../../../lambda/core/authorize';
 import {
   IssuerRejectedError,
   PolicyTooLargeError,
@@ -34,44 +26,34 @@ import {
   UpstreamUnavailableError,
   VendingError,
 } from '../../../lambda/core/errors';
-import type { SessionPlan, Tenant } from '../../../lambda/core/model';
 import type { TokenSigner } from '../../../lambda/core/ports';
-import { planSession } from '../../../lambda/core/session-plan';
 import { base64url, type WebIdentityClaims } from '../../../lambda/core/web-identity-token';
 import { failureOf } from '../../support/async';
 import { registerSecret } from '../../support/leak-scan';
-import { ACME, ALICE } from '../core/fixtures';
+import { mockClients } from '../../support/mocked-clients';
+import { ACME } from '../core/fixtures';
+import {
+  ACME_OWN_ROLE,
+  ASSUMED_ROLE_ARN,
+  ASSUMED_ROLE_USER,
+  ISSUED,
+  ISSUED_CREDENTIALS,
+  localStsEndpoint,
+  plannerFor,
+  REJECTED_MESSAGE,
+  ROLE_ARN,
+  stsError,
+  UNAVAILABLE_MESSAGE,
+  unmodeled,
+} from './sts-harness';
 
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/credvend-tenant-access';
 const ISSUER = 'https://credvend.example.com/prod';
 const AUDIENCE = 'credvend';
-const REJECTED_MESSAGE =
-  'The credential issuer refused to issue credentials for this tenant; the platform team has to act.';
-const UNAVAILABLE_MESSAGE = 'The credential issuer is temporarily unavailable; retry shortly.';
 const NOW_MS = Date.parse('2026-12-01T10:00:00Z');
 const NOW_S = NOW_MS / 1000;
 
-const ISSUED = {
-  AccessKeyId: 'ASIAWEBIDENTITY00001',
-  SecretAccessKey: 'web-identity-secret-access-key-0001',
-  SessionToken: 'web-identity-session-token-0001-FwoGZXIvYXdzEJr',
-  Expiration: new Date('2030-01-01T00:00:00Z'),
-};
-registerSecret(ISSUED.SecretAccessKey);
-registerSecret(ISSUED.SessionToken);
-const ASSUMED_ROLE_ARN = 'arn:aws:sts::123456789012:assumed-role/credvend-tenant-access/acme.alice.c0ffee00';
-
-/** A plan as the core makes it for alice of acme, with field overrides. */
-function planFor(
-  overrides: Partial<SessionPlan> = {},
-  tenant: Tenant = { ...ACME, maxDurationSeconds: 43_200 },
-) {
-  const plan = planSession(
-    { principal: ALICE, tenant, requestId: 'c0ffee00-1111-2222', defaultRoleArn: ROLE_ARN },
-    authorize(tenant, {}, ['eu-west-1', 'us-east-1']),
-  );
-  return { ...plan, ...overrides };
-}
+/** A plan as the core makes it for alice of acme (allowed 12-hour sessions), with field overrides. */
+const planFor = plannerFor({ ...ACME, maxDurationSeconds: 43_200 });
 
 /** A signer that records the claims it signs and returns a JWS-shaped token over them (the signature is fake). */
 class RecordingSigner implements TokenSigner {
@@ -89,28 +71,12 @@ class RecordingSigner implements TokenSigner {
   }
 }
 
-/** An error STS reports with a code the SDK does not model. */
-function unmodeled(name: string, message: string, httpStatusCode: number): STSServiceException {
-  return new STSServiceException({
-    name,
-    message,
-    $fault: httpStatusCode >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode },
-  });
-}
-
 describe('StsWebIdentityCredentialIssuer', () => {
   describe('with STS mocked', () => {
-    let sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
+    const { stub: sts, clientFactory } = mockClients(STSClient, {});
     let signer: RecordingSigner;
     let clock: number;
     let ids: number;
-    const built: STSClient[] = [];
-    const clientFactory = jest.fn((region: string) => {
-      const client = new STSClient({ region });
-      built.push(client);
-      return client;
-    });
     const issuerWith = (options: Partial<StsWebIdentityCredentialIssuerOptions> = {}) =>
       new StsWebIdentityCredentialIssuer({
         signer,
@@ -124,24 +90,15 @@ describe('StsWebIdentityCredentialIssuer', () => {
         ...options,
       });
 
-    beforeAll(() => {
-      sts = mockClient(STSClient);
-    });
     beforeEach(() => {
-      sts.reset();
-      clientFactory.mockClear();
       signer = new RecordingSigner();
       clock = NOW_MS;
       ids = 0;
       sts.on(AssumeRoleWithWebIdentityCommand).resolves({
         Credentials: ISSUED,
-        AssumedRoleUser: { Arn: ASSUMED_ROLE_ARN, AssumedRoleId: 'AROAEXAMPLE:acme.alice.c0ffee00' },
+        AssumedRoleUser: ASSUMED_ROLE_USER,
         SubjectFromWebIdentityToken: 'acme:alice',
       });
-    });
-    afterAll(() => {
-      sts.restore();
-      for (const client of built) client.destroy();
     });
 
     it('exchanges the signed token for exactly the role, session name, policy and duration of the plan', async () => {
@@ -204,13 +161,7 @@ describe('StsWebIdentityCredentialIssuer', () => {
     });
 
     it('returns the issued credentials and the assumed-role ARN', async () => {
-      await expect(issuerWith().issue(planFor())).resolves.toEqual({
-        accessKeyId: ISSUED.AccessKeyId,
-        secretAccessKey: ISSUED.SecretAccessKey,
-        sessionToken: ISSUED.SessionToken,
-        expiration: ISSUED.Expiration,
-        assumedRoleArn: ASSUMED_ROLE_ARN,
-      });
+      await expect(issuerWith().issue(planFor())).resolves.toEqual(ISSUED_CREDENTIALS);
     });
 
     it('states MAX_SESSION_SECONDS as its longest session and sends durations up to it, 12 hours included', async () => {
@@ -254,12 +205,7 @@ describe('StsWebIdentityCredentialIssuer', () => {
     });
 
     it("refuses a tenant-owned role's plan, which carries an external id, without signing or calling STS", async () => {
-      const own: Tenant = {
-        ...ACME,
-        roleArn: 'arn:aws:iam::210987654321:role/acme-data',
-        externalId: 'acme-external-1',
-      };
-      const error = await failureOf(issuerWith().issue(planFor({}, own)));
+      const error = await failureOf(issuerWith().issue(planFor({}, ACME_OWN_ROLE)));
 
       expect(error).toBeInstanceOf(TenantMisconfiguredError);
       expect(error).toMatchObject({
@@ -587,37 +533,25 @@ describe('StsWebIdentityCredentialIssuer', () => {
   });
 
   describe('with the real SDK client against a local HTTP endpoint', () => {
-    type Respond = (response: ServerResponse) => void;
-    let server: Server;
-    let endpoint: string;
-    let respond: Respond;
-    let received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const endpoint = localStsEndpoint();
+    const { received } = endpoint;
     let issuer: StsWebIdentityCredentialIssuer | undefined;
     const saved = { ...process.env };
 
-    const stsError =
-      (status: number, code: string, message: string): Respond =>
-      (response) => {
-        response
-          .writeHead(status, { 'content-type': 'text/xml' })
-          .end(
-            `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>c0ffee</RequestId></ErrorResponse>`,
-          );
-      };
     const live = (options: Partial<StsWebIdentityCredentialIssuerOptions> = {}) => {
       issuer = new StsWebIdentityCredentialIssuer({
         signer: new RecordingSigner(),
         issuer: ISSUER,
         audience: AUDIENCE,
         maxSessionSeconds: 43_200,
-        endpoint,
+        endpoint: endpoint.url,
         idpRetryDelayMs: 1,
         ...options,
       });
       return issuer;
     };
 
-    beforeAll(async () => {
+    beforeAll(() => {
       // Credentials the SDK's default chain would find: an unsigned client must not use them.
       Object.assign(process.env, {
         AWS_ACCESS_KEY_ID: 'AKIDENVIRONMENT00001',
@@ -626,32 +560,17 @@ describe('StsWebIdentityCredentialIssuer', () => {
         AWS_AUTH_SCHEME_PREFERENCE: 'sigv4a,sigv4',
       });
       registerSecret('environment-secret-access-key-0001');
-      server = createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-          respond(response);
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    beforeEach(() => {
-      received = [];
     });
     afterEach(() => {
       issuer?.destroy();
       issuer = undefined;
-      server.closeAllConnections();
     });
-    afterAll(async () => {
+    afterAll(() => {
       process.env = saved;
-      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
     });
 
     it('sends the AssumeRoleWithWebIdentity query unsigned, even with credentials in the environment, and reads the answer', async () => {
-      respond = (response) => {
+      endpoint.respond = (response) => {
         response
           .writeHead(200, { 'content-type': 'text/xml' })
           .end(
@@ -661,13 +580,7 @@ describe('StsWebIdentityCredentialIssuer', () => {
       const plan = planFor({ durationSeconds: 43_200 });
       const signer = new RecordingSigner();
 
-      await expect(live({ signer }).issue(plan)).resolves.toEqual({
-        accessKeyId: ISSUED.AccessKeyId,
-        secretAccessKey: ISSUED.SecretAccessKey,
-        sessionToken: ISSUED.SessionToken,
-        expiration: ISSUED.Expiration,
-        assumedRoleArn: ASSUMED_ROLE_ARN,
-      });
+      await expect(live({ signer }).issue(plan)).resolves.toEqual(ISSUED_CREDENTIALS);
       expect(received).toHaveLength(1);
       const [{ headers, body }] = received as [(typeof received)[0]];
       expect(headers.authorization).toBeUndefined();
@@ -691,7 +604,7 @@ describe('StsWebIdentityCredentialIssuer', () => {
       [403, 'RegionDisabledException', IssuerRejectedError, RegionDisabledException],
       [400, 'PackedPolicyTooLarge', PolicyTooLargeError, PackedPolicyTooLargeException],
     ])('maps an AWS-shaped %s %s answer', async (status, code, mapped, sdkClass) => {
-      respond = stsError(status, code, 'refused');
+      endpoint.respond = stsError(status, code, 'refused');
       const error = await failureOf(live({ maxAttempts: 1 }).issue(planFor()));
 
       expect(error).toBeInstanceOf(mapped);
@@ -700,7 +613,7 @@ describe('StsWebIdentityCredentialIssuer', () => {
     });
 
     it('retries an AWS-shaped IDPCommunicationError answer, then reports STS unavailable', async () => {
-      respond = stsError(
+      endpoint.respond = stsError(
         400,
         'IDPCommunicationError',
         "Couldn't retrieve verification key from your identity provider",

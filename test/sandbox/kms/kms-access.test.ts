@@ -6,11 +6,12 @@
  */
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { SIGNATURE_MISMATCH_MESSAGE } from '../../../sandbox/query-protocol/errors';
-import { failureOf } from '../../support/async';
+import { refusal } from '../../support/async';
 import {
   AUDITOR,
   AUDITOR_ARN,
   DELEGATED_KEY_ID,
+  EC_ARN,
   EC_KEY_ID,
   FUNCTION,
   type KmsFixture,
@@ -25,7 +26,6 @@ import {
 } from './kms-harness';
 
 let fixture: KmsFixture;
-const EC_ARN = keyArn(EC_KEY_ID);
 const MESSAGE = new TextEncoder().encode('header.payload');
 const signRequest = (KeyId = EC_KEY_ID, MessageType: 'RAW' | 'DIGEST' = 'RAW') =>
   new SignCommand({
@@ -39,11 +39,6 @@ beforeAll(async () => {
   fixture = await startKmsFixture();
 });
 afterAll(() => fixture.close());
-
-async function refusal(attempt: Promise<unknown>) {
-  const error = (await failureOf(attempt)) as Error & { $metadata?: { httpStatusCode?: number } };
-  return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-}
 
 const denied = (caller: string, action: string, key: string, why: string) => ({
   name: 'AccessDeniedException',

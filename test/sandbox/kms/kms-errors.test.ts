@@ -7,14 +7,15 @@ import {
   DescribeKeyCommand,
   EncryptCommand,
   GetPublicKeyCommand,
-  type KMSClient,
   SignCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
-import { failureOf } from '../../support/async';
+import { refusal } from '../../support/async';
 import {
   ACCOUNT_ID,
+  EC_ARN,
   EC_KEY_ID,
+  JWT_SIGNING_INPUT,
   type KmsFixture,
   keyArn,
   RSA_KEY_ID,
@@ -24,30 +25,31 @@ import {
 } from './kms-harness';
 
 let fixture: KmsFixture;
-let kms: KMSClient;
-const EC_ARN = keyArn(EC_KEY_ID);
-const MESSAGE = new TextEncoder().encode('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9');
 
 beforeAll(async () => {
   fixture = await startKmsFixture();
-  kms = fixture.client(SIGNER);
 });
 afterAll(() => fixture.close());
 
-/** What the SDK made of a refusal: the error's name, HTTP status and KMS's message. */
-async function refusal(attempt: Promise<unknown>) {
-  const error = (await failureOf(attempt)) as Error & { $metadata?: { httpStatusCode?: number } };
-  return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-}
-
 /** A Sign request the SDK's types would not let through (missing or mistyped members). */
 const signAnyway = (input: Record<string, unknown>) =>
-  kms.send(new SignCommand(input as unknown as SignCommandInput));
+  fixture.signer.send(new SignCommand(input as unknown as SignCommandInput));
+
+/** Signs the JWT signing input with the EC key as SIGNER, the request changed by `changes`. */
+const signWithEcKey = (changes: Partial<SignCommandInput> = {}) =>
+  fixture.signer.send(
+    new SignCommand({
+      KeyId: EC_KEY_ID,
+      Message: JWT_SIGNING_INPUT,
+      SigningAlgorithm: 'ECDSA_SHA_256',
+      ...changes,
+    }),
+  );
 
 describe('the KMS front, refusing as KMS does', () => {
   it('answers ValidationException (400) for a RAW message of 4097 bytes and for an empty one', async () => {
     const tooLong = await refusal(
-      kms.send(
+      fixture.signer.send(
         new SignCommand({
           KeyId: EC_KEY_ID,
           Message: new Uint8Array(4097),
@@ -56,7 +58,7 @@ describe('the KMS front, refusing as KMS does', () => {
       ),
     );
     const empty = await refusal(
-      kms.send(
+      fixture.signer.send(
         new SignCommand({ KeyId: EC_KEY_ID, Message: new Uint8Array(0), SigningAlgorithm: 'ECDSA_SHA_256' }),
       ),
     );
@@ -81,7 +83,7 @@ describe('the KMS front, refusing as KMS does', () => {
     'answers ValidationException for a DIGEST of the wrong length (%s, %s, %i bytes)',
     async (keyId, algorithm, bytes) => {
       const answer = await refusal(
-        kms.send(
+        fixture.signer.send(
           new SignCommand({
             KeyId: keyId,
             Message: new Uint8Array(bytes),
@@ -115,12 +117,12 @@ describe('the KMS front, refusing as KMS does', () => {
 
   it('lists the enum values KMS lists for an unknown signing algorithm or message type', async () => {
     const algorithm = await refusal(
-      signAnyway({ KeyId: EC_KEY_ID, Message: MESSAGE, SigningAlgorithm: 'ES256' }),
+      signAnyway({ KeyId: EC_KEY_ID, Message: JWT_SIGNING_INPUT, SigningAlgorithm: 'ES256' }),
     );
     const messageType = await refusal(
       signAnyway({
         KeyId: EC_KEY_ID,
-        Message: MESSAGE,
+        Message: JWT_SIGNING_INPUT,
         MessageType: 'PREHASHED',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
@@ -140,10 +142,12 @@ describe('the KMS front, refusing as KMS does', () => {
 
   it('answers InvalidKeyUsageException for a signing algorithm of another key spec', async () => {
     const onRsa = await refusal(
-      kms.send(new SignCommand({ KeyId: RSA_KEY_ID, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' })),
+      fixture.signer.send(
+        new SignCommand({ KeyId: RSA_KEY_ID, Message: JWT_SIGNING_INPUT, SigningAlgorithm: 'ECDSA_SHA_256' }),
+      ),
     );
     const onEc = await refusal(
-      kms.send(
+      fixture.signer.send(
         new SignCommand({
           KeyId: EC_KEY_ID,
           Message: new Uint8Array(20),
@@ -190,7 +194,7 @@ describe('the KMS front, refusing as KMS does', () => {
       `Alias arn:aws:kms:eu-west-1:${ACCOUNT_ID}:alias/credvend-jwt is not found.`,
     ],
   ])('answers NotFoundException (400) for %s', async (_what, keyId, message) => {
-    expect(await refusal(kms.send(new GetPublicKeyCommand({ KeyId: keyId })))).toEqual({
+    expect(await refusal(fixture.signer.send(new GetPublicKeyCommand({ KeyId: keyId })))).toEqual({
       name: 'NotFoundException',
       status: 400,
       message,
@@ -201,32 +205,23 @@ describe('the KMS front, refusing as KMS does', () => {
     const key = fixture.account.keys.get(EC_KEY_ID);
     key?.setEnabled(false);
     try {
-      const answer = await refusal(
-        kms.send(new SignCommand({ KeyId: EC_KEY_ID, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' })),
-      );
-      const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: EC_KEY_ID }));
+      const answer = await refusal(signWithEcKey());
+      const { KeyMetadata } = await fixture.signer.send(new DescribeKeyCommand({ KeyId: EC_KEY_ID }));
 
       expect(answer).toEqual({ name: 'DisabledException', status: 400, message: `${EC_ARN} is disabled.` });
       expect(KeyMetadata).toMatchObject({ Enabled: false, KeyState: 'Disabled' });
-      await expect(kms.send(new GetPublicKeyCommand({ KeyId: EC_KEY_ID }))).resolves.toMatchObject({
-        KeyId: EC_ARN,
-      });
+      await expect(fixture.signer.send(new GetPublicKeyCommand({ KeyId: EC_KEY_ID }))).resolves.toMatchObject(
+        {
+          KeyId: EC_ARN,
+        },
+      );
     } finally {
       key?.setEnabled(true);
     }
   });
 
   it('answers DryRunOperationException once everything else checks out, and signs nothing', async () => {
-    const answer = await refusal(
-      kms.send(
-        new SignCommand({
-          KeyId: EC_KEY_ID,
-          Message: MESSAGE,
-          SigningAlgorithm: 'ECDSA_SHA_256',
-          DryRun: true,
-        }),
-      ),
-    );
+    const answer = await refusal(signWithEcKey({ DryRun: true }));
 
     expect(answer).toEqual({
       name: 'DryRunOperationException',
@@ -236,7 +231,9 @@ describe('the KMS front, refusing as KMS does', () => {
   });
 
   it('refuses a KMS operation it does not implement with UnsupportedOperationException naming it', async () => {
-    const answer = await refusal(kms.send(new EncryptCommand({ KeyId: EC_KEY_ID, Plaintext: MESSAGE })));
+    const answer = await refusal(
+      fixture.signer.send(new EncryptCommand({ KeyId: EC_KEY_ID, Plaintext: JWT_SIGNING_INPUT })),
+    );
 
     expect(answer).toEqual({
       name: 'UnsupportedOperationException',

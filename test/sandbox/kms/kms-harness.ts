@@ -27,6 +27,10 @@ export const RSA_KEY_ID = '7c6d5e4f-3a2b-4c1d-9e8f-7a6b5c4d3e2f';
 /** A key whose policy is KMS's default: the account's identity policies decide. */
 export const DELEGATED_KEY_ID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 export const keyArn = (keyId: string) => `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${keyId}`;
+export const EC_ARN = keyArn(EC_KEY_ID);
+export const RSA_ARN = keyArn(RSA_KEY_ID);
+/** A message to sign: the signing input of a small JWT. */
+export const JWT_SIGNING_INPUT = new TextEncoder().encode('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9');
 
 /** The signers may sign, read the public key and describe the key; nobody else is named. */
 export function signerKeyPolicy(): PolicyJson {
@@ -88,6 +92,8 @@ export interface KmsFixture {
   advanceClock(ms: number): void;
   /** A client of the front with `credentials`; no retries unless asked. */
   client(credentials: Credentials, maxAttempts?: number): KMSClient;
+  /** A client of the front with SIGNER's key, no retries: the one most tests call with. */
+  readonly signer: KMSClient;
   /** Credentials of a new session of the token-signer role, minted as STS mints them, with an optional policy. */
   signerSession(options?: { policy?: PolicyJson; durationSeconds?: number }): SessionCredentials;
   close(): Promise<void>;
@@ -110,17 +116,19 @@ export async function startKmsFixture(): Promise<KmsFixture> {
   });
   const kms = await startKmsEmulator({ account, region: REGION, port: 0 });
   const clients: KMSClient[] = [];
+  const client = (credentials: Credentials, maxAttempts = 1) => {
+    const built = new KMSClient({ region: REGION, endpoint: kms.url, credentials, maxAttempts });
+    clients.push(built);
+    return built;
+  };
   return {
     account,
     kms,
     advanceClock: (ms) => {
       offsetMs += ms;
     },
-    client: (credentials, maxAttempts = 1) => {
-      const client = new KMSClient({ region: REGION, endpoint: kms.url, credentials, maxAttempts });
-      clients.push(client);
-      return client;
-    },
+    client,
+    signer: client(SIGNER),
     signerSession: ({ policy, durationSeconds = 900 } = {}) =>
       account.sessions.issue({
         record: {

@@ -3,40 +3,36 @@
  * with the public key the front hands out (both key specs, RAW and DIGEST), and key metadata as KMS describes it.
  */
 import { constants, createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { derToJose } from 'ecdsa-sig-formatter';
 import {
   ACCOUNT_ID,
+  EC_ARN,
   EC_KEY_ID,
+  JWT_SIGNING_INPUT,
   type KmsFixture,
-  keyArn,
+  RSA_ARN,
   RSA_KEY_ID,
-  SIGNER,
   startKmsFixture,
 } from './kms-harness';
 
 let fixture: KmsFixture;
-let kms: KMSClient;
-const EC_ARN = keyArn(EC_KEY_ID);
-const RSA_ARN = keyArn(RSA_KEY_ID);
-const MESSAGE = new TextEncoder().encode('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9');
 const sha = (bits: 256 | 384, data: Uint8Array) => createHash(`sha${bits}`).update(data).digest();
 
 beforeAll(async () => {
   fixture = await startKmsFixture();
-  kms = fixture.client(SIGNER);
 });
 afterAll(() => fixture.close());
 
 /** The key's public key as KMS hands it out, imported with node:crypto. */
 async function publicKeyOf(keyId: string): Promise<KeyObject> {
-  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+  const { PublicKey } = await fixture.signer.send(new GetPublicKeyCommand({ KeyId: keyId }));
   return createPublicKey({ key: Buffer.from(PublicKey ?? []), format: 'der', type: 'spki' });
 }
 
 describe('the KMS front, signing', () => {
   it('hands out an ECC_NIST_P256 public key as DER SubjectPublicKeyInfo, with the key spec, usage and algorithms', async () => {
-    const answer = await kms.send(new GetPublicKeyCommand({ KeyId: EC_KEY_ID }));
+    const answer = await fixture.signer.send(new GetPublicKeyCommand({ KeyId: EC_KEY_ID }));
     const key = createPublicKey({ key: Buffer.from(answer.PublicKey ?? []), format: 'der', type: 'spki' });
 
     expect(answer).toMatchObject({
@@ -54,10 +50,10 @@ describe('the KMS front, signing', () => {
   });
 
   it('signs a RAW message with ECDSA_SHA_256: a DER signature that node:crypto verifies as it stands', async () => {
-    const answer = await kms.send(
+    const answer = await fixture.signer.send(
       new SignCommand({
         KeyId: EC_KEY_ID,
-        Message: MESSAGE,
+        Message: JWT_SIGNING_INPUT,
         MessageType: 'RAW',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
@@ -70,23 +66,23 @@ describe('the KMS front, signing', () => {
     expect([signature[0], signature[1], signature[2]]).toEqual([0x30, signature.length - 2, 0x02]);
     expect(signature.length).toBeLessThanOrEqual(72);
     expect(Buffer.from(derToJose(signature, 'ES256'), 'base64url')).toHaveLength(64);
-    expect(verify('sha256', MESSAGE, { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(true);
+    expect(verify('sha256', JWT_SIGNING_INPUT, { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(true);
     expect(verify('sha256', new TextEncoder().encode('another message'), publicKey, signature)).toBe(false);
   });
 
   it('signs a DIGEST as given: the signature verifies over the message the digest is of, whether the key is named by id or ARN', async () => {
-    const byId = await kms.send(
+    const byId = await fixture.signer.send(
       new SignCommand({
         KeyId: EC_KEY_ID,
-        Message: sha(256, MESSAGE),
+        Message: sha(256, JWT_SIGNING_INPUT),
         MessageType: 'DIGEST',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
     );
-    const byArn = await kms.send(
+    const byArn = await fixture.signer.send(
       new SignCommand({
         KeyId: EC_ARN,
-        Message: sha(256, MESSAGE),
+        Message: sha(256, JWT_SIGNING_INPUT),
         MessageType: 'DIGEST',
         SigningAlgorithm: 'ECDSA_SHA_256',
       }),
@@ -95,24 +91,24 @@ describe('the KMS front, signing', () => {
 
     for (const answer of [byId, byArn]) {
       expect(answer.KeyId).toBe(EC_ARN);
-      expect(verify('sha256', MESSAGE, publicKey, Buffer.from(answer.Signature ?? []))).toBe(true);
+      expect(verify('sha256', JWT_SIGNING_INPUT, publicKey, Buffer.from(answer.Signature ?? []))).toBe(true);
     }
     // ECDSA draws a fresh nonce for every signature, as KMS's do.
     expect(Buffer.from(byId.Signature ?? []).equals(Buffer.from(byArn.Signature ?? []))).toBe(false);
   });
 
   it('signs RAW when MessageType is left out, as KMS defaults it', async () => {
-    const answer = await kms.send(
-      new SignCommand({ KeyId: EC_KEY_ID, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_256' }),
+    const answer = await fixture.signer.send(
+      new SignCommand({ KeyId: EC_KEY_ID, Message: JWT_SIGNING_INPUT, SigningAlgorithm: 'ECDSA_SHA_256' }),
     );
 
-    expect(verify('sha256', MESSAGE, await publicKeyOf(EC_KEY_ID), Buffer.from(answer.Signature ?? []))).toBe(
-      true,
-    );
+    expect(
+      verify('sha256', JWT_SIGNING_INPUT, await publicKeyOf(EC_KEY_ID), Buffer.from(answer.Signature ?? [])),
+    ).toBe(true);
   });
 
   it('hands out an RSA_2048 public key with the six RSA signing algorithms, in KMS order', async () => {
-    const answer = await kms.send(new GetPublicKeyCommand({ KeyId: RSA_ARN }));
+    const answer = await fixture.signer.send(new GetPublicKeyCommand({ KeyId: RSA_ARN }));
 
     expect(answer).toMatchObject({
       KeyId: RSA_ARN,
@@ -137,10 +133,10 @@ describe('the KMS front, signing', () => {
     ['RSASSA_PSS_SHA_256', 'DIGEST', 256],
     ['RSASSA_PSS_SHA_384', 'DIGEST', 384],
   ] as const)('signs with %s over a %s message, verifiably', async (algorithm, messageType, bits) => {
-    const answer = await kms.send(
+    const answer = await fixture.signer.send(
       new SignCommand({
         KeyId: RSA_KEY_ID,
-        Message: messageType === 'RAW' ? MESSAGE : sha(bits, MESSAGE),
+        Message: messageType === 'RAW' ? JWT_SIGNING_INPUT : sha(bits, JWT_SIGNING_INPUT),
         MessageType: messageType,
         SigningAlgorithm: algorithm,
       }),
@@ -153,14 +149,14 @@ describe('the KMS front, signing', () => {
 
     expect(answer).toMatchObject({ KeyId: RSA_ARN, SigningAlgorithm: algorithm });
     expect(Buffer.from(answer.Signature ?? [])).toHaveLength(256);
-    expect(verify(`sha${bits}`, MESSAGE, key, Buffer.from(answer.Signature ?? []))).toBe(true);
+    expect(verify(`sha${bits}`, JWT_SIGNING_INPUT, key, Buffer.from(answer.Signature ?? []))).toBe(true);
   });
 
   it('gives the same PKCS #1 v1.5 signature for a message and for its digest (the scheme is deterministic)', async () => {
     const signOf = async (Message: Uint8Array, MessageType: 'RAW' | 'DIGEST') =>
       Buffer.from(
         (
-          await kms.send(
+          await fixture.signer.send(
             new SignCommand({
               KeyId: RSA_KEY_ID,
               Message,
@@ -171,11 +167,13 @@ describe('the KMS front, signing', () => {
         ).Signature ?? [],
       );
 
-    expect((await signOf(MESSAGE, 'RAW')).equals(await signOf(sha(256, MESSAGE), 'DIGEST'))).toBe(true);
+    expect(
+      (await signOf(JWT_SIGNING_INPUT, 'RAW')).equals(await signOf(sha(256, JWT_SIGNING_INPUT), 'DIGEST')),
+    ).toBe(true);
   });
 
   it('signs a RAW message of 4096 bytes, the most KMS takes', async () => {
-    const answer = await kms.send(
+    const answer = await fixture.signer.send(
       new SignCommand({
         KeyId: EC_KEY_ID,
         Message: new Uint8Array(4096).fill(7),
@@ -194,7 +192,7 @@ describe('the KMS front, signing', () => {
   });
 
   it('describes a key with the KeyMetadata KMS returns for a customer managed signing key', async () => {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: EC_ARN }));
+    const { KeyMetadata } = await fixture.signer.send(new DescribeKeyCommand({ KeyId: EC_ARN }));
     const key = fixture.account.keys.get(EC_KEY_ID);
 
     expect(KeyMetadata).toEqual({
