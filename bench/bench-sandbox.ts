@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Config } from '../lambda/config';
+import type { SessionPlan } from '../lambda/core/model';
 import { mintDevToken } from '../sandbox/dev-issuer/dev-token';
 import { loadOrCreateDevKey } from '../sandbox/dev-issuer/signing-key';
 import { toRestEvent } from '../sandbox/local-api/rest-event';
-import { type LocalSandbox, startSandbox } from '../sandbox/sandbox';
+import { type LocalSandbox, type SessionMode, startSandbox } from '../sandbox/sandbox';
 
 /** Audit events are dropped: the benchmark measures the vend path, not the terminal. */
 const SILENT = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,7 +23,9 @@ export interface BenchSandbox {
   vend(user: string, body?: string): Promise<APIGatewayProxyResult>;
   /** The AssumeRole input the service would send for `user` with an empty body (from the dry run). */
   assumeRoleInput(user: string): Promise<AssumeRoleCommandInput>;
-  /** STS AssumeRole calls the emulator has answered since the last `resetStsCalls`. */
+  /** The session plan the service would send to STS for `user` with an empty body (from the dry run). */
+  sessionPlan(user: string): Promise<SessionPlan>;
+  /** STS calls of the sandbox's session mode (AssumeRole or AssumeRoleWithWebIdentity) since `resetStsCalls`. */
   stsCalls(): number;
   resetStsCalls(): void;
   /** The function environment that reproduces this sandbox's configuration in another process. */
@@ -30,15 +33,23 @@ export interface BenchSandbox {
   close(): Promise<void>;
 }
 
-/** Starts a sandbox; `env` adds to the function environment (e.g. the credential cache settings). */
-export async function startBenchSandbox(env: Record<string, string> = {}): Promise<BenchSandbox> {
+/**
+ * Starts a sandbox; `env` adds to the function environment (e.g. the credential cache settings), `sessionMode` picks
+ * how the function obtains sessions (role chaining unless told otherwise, as a default deployment).
+ */
+export async function startBenchSandbox(
+  env: Record<string, string> = {},
+  options: { readonly sessionMode?: SessionMode } = {},
+): Promise<BenchSandbox> {
   const keyDir = mkdtempSync(join(tmpdir(), 'credvend-bench-'));
   const sandbox = await startSandbox({
-    ports: { api: 0, sts: 0, dynamodb: 0, issuer: 0, s3: 0, iam: 0 },
+    ports: { api: 0, sts: 0, dynamodb: 0, issuer: 0, s3: 0, iam: 0, kms: 0 },
     devKeyFile: join(keyDir, 'key.pem'),
     audit: SILENT,
     env,
+    ...(options.sessionMode && { sessionMode: options.sessionMode }),
   });
+  const stsAction = sandbox.sessionMode === 'web-identity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole';
   const key = loadOrCreateDevKey(sandbox.devKeyFile);
   const tokens = new Map<string, string>();
   const token = (user: string, tenant = 'acme') => {
@@ -54,12 +65,14 @@ export async function startBenchSandbox(env: Record<string, string> = {}): Promi
     sandbox.handle(
       toRestEvent({ method: 'POST', url, headers: { authorization: `Bearer ${token(user)}` }, body }),
     );
+  const dryRun = async (user: string) =>
+    JSON.parse((await invoke(user, '/v1/credentials/dry-run', '{}')).body);
   return {
     sandbox,
     token,
     vend: (user, body = '{}') => invoke(user, '/v1/credentials', body),
     assumeRoleInput: async (user) => {
-      const plan = JSON.parse((await invoke(user, '/v1/credentials/dry-run', '{}')).body);
+      const plan = await dryRun(user);
       return {
         RoleArn: plan.roleArn,
         RoleSessionName: plan.roleSessionName,
@@ -70,7 +83,23 @@ export async function startBenchSandbox(env: Record<string, string> = {}): Promi
         SourceIdentity: plan.sourceIdentity,
       };
     },
-    stsCalls: () => sandbox.emulator.calls.filter((c) => c.action === 'AssumeRole').length,
+    sessionPlan: async (user) => {
+      const plan = await dryRun(user);
+      return {
+        tenantId: plan.tenantId,
+        subject: plan.subject,
+        roleArn: plan.roleArn,
+        region: plan.region,
+        durationSeconds: plan.durationSeconds,
+        scope: plan.scope,
+        policy: JSON.stringify(plan.sessionPolicy),
+        tags: plan.sessionTags.map((t: { Key: string; Value: string }) => ({ key: t.Key, value: t.Value })),
+        transitiveTagKeys: plan.transitiveTagKeys,
+        sourceIdentity: plan.sourceIdentity,
+        roleSessionName: plan.roleSessionName,
+      };
+    },
+    stsCalls: () => sandbox.emulator.calls.filter((c) => c.action === stsAction).length,
     resetStsCalls: () => sandbox.emulator.resetCalls(),
     functionEnv: () => ({
       ...environmentOf(sandbox.config),

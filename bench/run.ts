@@ -12,6 +12,12 @@ import { s3Policy, s3PolicyRows } from './scenarios/s3-policy';
 import { economyRows, stsEconomy } from './scenarios/sts-economy';
 import { throughput, throughputRows } from './scenarios/throughput';
 import { cacheHit, overheadRows, vendOverhead } from './scenarios/vend-overhead';
+import {
+  tokenSigning,
+  webIdentityCacheHit,
+  webIdentityRows,
+  webIdentityVend,
+} from './scenarios/web-identity';
 import { type ReportRow, renderTable } from './stats';
 
 interface Sizes {
@@ -21,6 +27,8 @@ interface Sizes {
   readonly sequentialVends: number;
   readonly memoryVends: number;
   readonly s3Requests: number;
+  readonly webIdentityVends: number;
+  readonly signedTokens: number;
 }
 
 const FULL: Sizes = {
@@ -30,6 +38,8 @@ const FULL: Sizes = {
   sequentialVends: 1000,
   memoryVends: 100_000,
   s3Requests: 1000,
+  webIdentityVends: 1000,
+  signedTokens: 1000,
 };
 const QUICK: Sizes = {
   vends: 100,
@@ -38,6 +48,8 @@ const QUICK: Sizes = {
   sequentialVends: 1000,
   memoryVends: 5_000,
   s3Requests: 100,
+  webIdentityVends: 20,
+  signedTokens: 100,
 };
 
 async function main(): Promise<void> {
@@ -56,6 +68,12 @@ async function main(): Promise<void> {
   const overhead = await vendOverhead(sizes.vends, [0, 20]);
   log('cache hit…');
   const hit = await cacheHit(sizes.vends * 5);
+  log('web-identity mode…');
+  const webIdentity = {
+    vend: await webIdentityVend(sizes.webIdentityVends, [0, 20]),
+    signing: await tokenSigning(sizes.signedTokens),
+    cacheHit: await webIdentityCacheHit(sizes.vends * 5),
+  };
   log('STS economy…');
   const economy = await stsEconomy(sizes.sequentialVends);
   log('cold start…');
@@ -69,6 +87,7 @@ async function main(): Promise<void> {
 
   const rows: ReportRow[] = [
     ...overheadRows(overhead, hit),
+    ...webIdentityRows(webIdentity.vend, webIdentity.signing, webIdentity.cacheHit),
     ...coldStartRows(cold),
     ...throughputRows(load),
     ...economyRows(economy),
@@ -83,6 +102,7 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     vendOverhead: overhead,
     cacheHit: hit,
+    webIdentity,
     coldStart: cold,
     throughput: load,
     stsEconomy: economy,
