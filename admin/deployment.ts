@@ -11,6 +11,7 @@ import { checkTenantRoles, NO_TENANT_ROLES, type TenantRoles } from '../lambda/c
 import { DEFAULT_PREFIX_TEMPLATE } from '../lib/policies/tenant-access-policy';
 import { readSandboxState, type SandboxState, SandboxStateError } from '../sandbox/state-file';
 import { InvalidDeploymentError, SandboxNotRunningError } from './errors';
+import type { SessionMode } from './stack-deployment';
 
 /** How the admin tool's AWS clients reach the deployment. */
 export interface AwsSettings {
@@ -41,6 +42,8 @@ export interface Deployment {
   readonly tenantRoles: TenantRoles;
   /** The vend function's execution role, which a tenant's own role must trust; unknown for bare flags without it. */
   readonly vendRoleArn?: string;
+  /** How the function obtains sessions (the stack's `SessionMode`, the sandbox's mode); unknown for bare flags. */
+  readonly sessionMode?: SessionMode;
   readonly aws: AwsSettings;
 }
 
@@ -48,11 +51,19 @@ export interface Deployment {
 export function deploymentRules(deployment: Deployment): TenantRecordRules {
   return {
     maxSessionSeconds: deployment.maxSessionSeconds,
+    maxSessionSource: MAX_SESSION_SOURCES[deployment.sessionMode ?? 'unknown'],
     dataBuckets: deployment.dataBuckets,
     prefixTemplate: deployment.prefixTemplate,
     tenantRoles: deployment.tenantRoles,
   };
 }
+
+/** What sets a deployment's session cap, by its session mode, for the refusal of a longer tenant maximum. */
+const MAX_SESSION_SOURCES: Readonly<Record<SessionMode | 'unknown', string>> = {
+  'role-chaining': 'STS role chaining',
+  'web-identity': "the tenant access role's MaxSessionDuration, web-identity mode",
+  unknown: "the deployment's session cap, --max-session-seconds",
+};
 
 /** A deployment's settings as text, before checking (comma-separated lists). */
 export interface RawDeployment {
@@ -204,7 +215,7 @@ export function deploymentFromFlags(flags: DeploymentFlags, defaultRegion?: stri
 
 /** The running sandbox as a deployment: its table and role, on its endpoints, as its operator. */
 export function deploymentFromSandbox(state: SandboxState, file: string): Deployment {
-  return checkDeployment(
+  const deployment = checkDeployment(
     {
       tableName: state.tableName,
       tenantRoleArn: state.tenantRoleArn,
@@ -236,6 +247,7 @@ export function deploymentFromSandbox(state: SandboxState, file: string): Deploy
       credentials: state.operator ?? { accessKeyId: 'AKIDLOCALADMIN', secretAccessKey: 'local-admin' },
     },
   );
+  return state.sessionMode === undefined ? deployment : { ...deployment, sessionMode: state.sessionMode };
 }
 
 /** The deployment of the sandbox whose state file is `file`; `SandboxNotRunningError` when there is none. */

@@ -19,6 +19,8 @@ export const STACK_OUTPUT_NAMES = {
 export const SESSION_MODE_OUTPUT = 'SessionMode';
 /** The session modes this version of the tool knows. */
 export const SESSION_MODES = ['role-chaining', 'web-identity'] as const;
+/** How the deployment's function obtains sessions. */
+export type SessionMode = (typeof SESSION_MODES)[number];
 
 /**
  * The deployment of stack `stackName` in the client's region. Throws `StackNotFoundError` when there is no such
@@ -53,7 +55,12 @@ export async function deploymentFromStack(
     ]);
   }
   if (modeProblem.length > 0) throw new InvalidDeploymentError(source, modeProblem);
-  return checkDeployment(raw as RawDeployment, { ...STACK_OUTPUT_NAMES, region: '--region' }, source);
+  const deployment = checkDeployment(
+    raw as RawDeployment,
+    { ...STACK_OUTPUT_NAMES, region: '--region' },
+    source,
+  );
+  return { ...deployment, sessionMode: mode as SessionMode };
 }
 
 async function clientRegion(client: CloudFormationClient, stackName: string): Promise<string> {

@@ -34,6 +34,7 @@ export function sandboxState(sandbox: LocalSandbox, pid = process.pid): SandboxS
     regions: [...config.regions],
     // Role chaining's hour, or the web-identity role's MaxSessionDuration.
     maxSessionSeconds: sandbox.maxSessionSeconds,
+    sessionMode: sandbox.sessionMode,
     operator: sandbox.operatorCredentials,
   };
 }
@@ -61,6 +62,7 @@ const sandboxStateSchema = z.object({
   prefixTemplate: z.string().check(z.minLength(1)),
   regions: z.array(z.string()).check(z.minLength(1)),
   maxSessionSeconds: z.int().check(z.positive()),
+  sessionMode: z.optional(z.enum(['role-chaining', 'web-identity'])),
   operator: z.optional(
     z.object({
       accessKeyId: z.string().check(z.minLength(1)),

@@ -26,6 +26,7 @@ export function testDeployment(dynalite: LocalDynamoDb): Deployment {
     regions: ['eu-west-1', 'us-east-1'],
     maxSessionSeconds: 3600,
     tenantRoles: new Map([['acme', ACME_ROLE]]),
+    sessionMode: 'role-chaining',
     aws: { region: DYNALITE_REGION, dynamoDbEndpoint: dynalite.endpoint, credentials: DYNALITE_CREDENTIALS },
   };
 }

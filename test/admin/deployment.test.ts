@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { deploymentFromFlags } from '../../admin/deployment';
+import { deploymentFromFlags, deploymentRules } from '../../admin/deployment';
 import {
   AwsCallError,
   InvalidDeploymentError,
@@ -126,7 +126,28 @@ describe('deploymentFromStack', () => {
       regions: ['eu-west-1', 'us-east-1'],
       maxSessionSeconds: 3600,
       tenantRoles: new Map([['globex', 'arn:aws:iam::111122223333:role/globex-access']]),
+      sessionMode: 'role-chaining',
       aws: { region: 'eu-west-1' },
+    });
+  });
+
+  it("takes a web-identity stack's session cap, so records are checked against the role's MaxSessionDuration", async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'credvend-prod' }).resolves(
+      describeStacksAnswer('credvend-prod', {
+        ...OUTPUTS,
+        SessionMode: 'web-identity',
+        MaxSessionSeconds: '43200',
+        TenantRoles: '{}',
+      }),
+    );
+
+    const deployment = await deploymentFromStack('credvend-prod', client());
+    const rules = deploymentRules(deployment);
+
+    expect(deployment).toMatchObject({ sessionMode: 'web-identity', maxSessionSeconds: 43_200 });
+    expect(rules).toMatchObject({
+      maxSessionSeconds: 43_200,
+      maxSessionSource: "the tenant access role's MaxSessionDuration, web-identity mode",
     });
   });
 

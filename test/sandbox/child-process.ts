@@ -2,10 +2,40 @@
  * Child processes for the CLI tests: `npm run ...` in the project root, output kept in memory (never written out:
  * it may hold tokens), and every child killed and awaited by the end of the file.
  */
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, type SpawnOptions, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { scanLogOutput } from '../support/leak-scan';
+
+const execFileAsync = promisify(execFile);
+
+/** What a finished command printed, and its exit code. */
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a program nobody here wrote (the AWS CLI, python3 with boto3) to its end; its stderr joins the leak scan.
+ * Resolves with the exit code and output, never rejects.
+ */
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CommandResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(file, [...args], { env, maxBuffer: 64 * 1024 * 1024 });
+    scanLogOutput(stderr);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    scanLogOutput(String(failure.stderr ?? ''));
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}
 
 /** The project root, where `npm start` and `npm run token` run. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');

@@ -4,12 +4,10 @@
  * mechanism, show tenant isolation end to end; presigned URLs; and the banner's S3 commands pasted into bash.
  */
 
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -24,12 +22,10 @@ import { TENANT_ROLE_NAME } from '../../sandbox/account/local-account';
 import { renderBanner } from '../../sandbox/banner';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
 import { failureOf } from '../support/async';
-import { scanLogOutput } from '../support/leak-scan';
 import { revokeTenantSessions } from '../support/revocation';
-import { PROJECT_ROOT } from './child-process';
+import { PROJECT_ROOT, runCommand } from './child-process';
 import { devToken, sandboxS3Client, useSandbox, vendCredentials } from './sandbox-harness';
 
-const execFileAsync = promisify(execFile);
 const sandbox = useSandbox();
 const BUCKET = LOCAL_DATA_BUCKET;
 const AWS_CLI = '/usr/bin/aws';
@@ -51,19 +47,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs a command; its stderr joins the leak scan; resolves with the exit code and output, never rejects. */
-async function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout, stderr } = await execFileAsync(file, [...args], { env, maxBuffer: 64 * 1024 * 1024 });
-    scanLogOutput(stderr);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    scanLogOutput(String(failure.stderr ?? ''));
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
-  }
-}
 
 /** A child environment whose only AWS credentials are acme's, fetched through the container-credentials variables. */
 function containerEnv(): NodeJS.ProcessEnv {
@@ -88,7 +71,7 @@ describe('the AWS CLI with container credentials', () => {
     );
   const cliIt = present ? it : it.skip;
   const aws = (command: string, ...args: string[]) =>
-    run(
+    runCommand(
       AWS_CLI,
       [
         's3',
@@ -186,7 +169,11 @@ describe('boto3 with container credentials', () => {
       writeFileSync(script, BOTO3_SCRIPT);
       const back = join(dir, 'boto3-large.bin');
 
-      const result = await run(PYTHON, [script, BUCKET, sandbox().s3Url, small, large, back], containerEnv());
+      const result = await runCommand(
+        PYTHON,
+        [script, BUCKET, sandbox().s3Url, small, large, back],
+        containerEnv(),
+      );
 
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout)).toEqual({
@@ -344,7 +331,7 @@ describe("the banner's S3 commands pasted into bash", () => {
         .map((line) => `${line} 2>&1; echo "__rc=$?"${line.startsWith('TOKEN=') ? `; cd "${dir}"` : ''}`)
         .join('\n');
 
-      const result = await run('bash', ['-c', `cd "${PROJECT_ROOT}"\n${script}`], {
+      const result = await runCommand('bash', ['-c', `cd "${PROJECT_ROOT}"\n${script}`], {
         // Node.js and npm for the token command; the AWS CLI from Debian's package.
         PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
         HOME: dir,

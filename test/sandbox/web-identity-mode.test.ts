@@ -5,20 +5,19 @@
  * tenant's prefix through the local S3 and nothing else, for the JS SDK and for the AWS CLI's container credentials.
  */
 
-import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { deploymentFromSandbox, deploymentRules } from '../../admin/deployment';
+import { sandboxState } from '../../sandbox/state-file';
 import { LOCAL_DATA_BUCKET } from '../../sandbox/tenants/seed';
-import { scanLogOutput } from '../support/leak-scan';
+import { runCommand } from './child-process';
 import { callApi, devToken, inspectSession, sandboxS3Client, useSandbox } from './sandbox-harness';
 
 const sandbox = useSandbox({ sessionMode: 'web-identity' });
 const AWS_CLI = '/usr/bin/aws';
-const execFileAsync = promisify(execFile);
 
 describe('the sandbox in web-identity mode', () => {
   it('publishes its issuer: the discovery document and the signing key KMS holds', async () => {
@@ -94,6 +93,15 @@ describe('the sandbox in web-identity mode', () => {
     }
   });
 
+  it('tells credvend-admin --local its mode and cap, so records are checked as the function checks them', () => {
+    const deployment = deploymentFromSandbox(sandboxState(sandbox()), 'sandbox.json');
+
+    expect(deployment).toMatchObject({ sessionMode: 'web-identity', maxSessionSeconds: 43_200 });
+    const { config } = sandbox();
+    expect(config.SESSION_MODE === 'web-identity' && config.MAX_SESSION_SECONDS).toBe(43_200);
+    expect(deploymentRules(deployment).maxSessionSeconds).toBe(43_200);
+  });
+
   it("refuses one second more than the tenant's maximum, before any token is signed", async () => {
     const calls = sandbox().emulator.calls.length;
     const response = await callApi(sandbox(), 'POST', '/v1/credentials', {
@@ -120,17 +128,7 @@ describe('the sandbox in web-identity mode', () => {
         AWS_CONTAINER_AUTHORIZATION_TOKEN: `Bearer ${devToken(sandbox(), 'acme', 'alice')}`,
         AWS_DEFAULT_REGION: 'eu-west-1',
       };
-      const aws = async (...args: string[]) => {
-        try {
-          const { stdout, stderr } = await execFileAsync(AWS_CLI, args, { env });
-          scanLogOutput(stderr);
-          return { code: 0, stdout, stderr };
-        } catch (error) {
-          const failure = error as { code?: number; stdout?: string; stderr?: string };
-          scanLogOutput(String(failure.stderr ?? ''));
-          return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
-        }
-      };
+      const aws = (...args: string[]) => runCommand(AWS_CLI, args, env);
       try {
         const identity = await aws('sts', 'get-caller-identity', '--endpoint-url', sandbox().stsUrl);
         const own = await aws(
