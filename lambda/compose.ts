@@ -5,9 +5,8 @@ import { CachingCredentialIssuer } from './adapters/caching-credential-issuer';
 import { CachingTenantStore } from './adapters/caching-tenant-store';
 import { DynamoDbTenantStore } from './adapters/dynamodb-tenant-store';
 import { bearerToken, JwtAuthenticator, type JwtAuthenticatorOptions } from './adapters/jwt-authenticator';
-import { KmsTokenSigner } from './adapters/kms-token-signer';
+import type { KmsTokenSigner } from './adapters/kms-token-signer';
 import { StsCredentialIssuer, type StsCredentialIssuerOptions } from './adapters/sts-credential-issuer';
-import { StsWebIdentityCredentialIssuer } from './adapters/sts-web-identity-credential-issuer';
 import type { Config, WebIdentityConfig } from './config';
 import type { CredentialIssuer } from './core/ports';
 import { VendService } from './core/vend-service';
@@ -105,8 +104,16 @@ interface Sessions {
   readonly signer?: KmsTokenSigner;
 }
 
-/** Web-identity mode: KMS signs credvend's own tokens (signed calls), STS exchanges them (unsigned calls). */
+/**
+ * Web-identity mode: KMS signs credvend's own tokens (signed calls), STS exchanges them (unsigned calls). Its adapters
+ * are loaded here, on first use, so that a role-chaining function never initialises the KMS client's modules (a
+ * cold-start cost; the bundle holds them either way).
+ */
 function webIdentitySessions(config: WebIdentityConfig, region: string, options: ComposeOptions): Sessions {
+  const { KmsTokenSigner } =
+    require('./adapters/kms-token-signer') as typeof import('./adapters/kms-token-signer');
+  const { StsWebIdentityCredentialIssuer } =
+    require('./adapters/sts-web-identity-credential-issuer') as typeof import('./adapters/sts-web-identity-credential-issuer');
   const signer = new KmsTokenSigner({
     keyIds: config.SIGNING_KEY_IDS,
     region,

@@ -2,7 +2,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -42,7 +41,8 @@ export function createHttpHandler(
   });
 }
 
-function commonConfig(options: AwsClientOptions) {
+/** The configuration every AWS client of the function shares: keep-alive, timeouts, retries, endpoint, credentials. */
+export function commonConfig(options: AwsClientOptions) {
   return {
     region: options.region,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -75,11 +75,6 @@ export function createUnsignedStsClient(options: Omit<AwsClientOptions, 'credent
 /** The credentials of an unsigned client: asking for them is a bug. */
 export const refuseToSign = (): Promise<never> =>
   Promise.reject(new Error('this STS client is unsigned: an operation asked it for AWS credentials'));
-
-/** A KMS client on the regional endpoint of `options.region` (keys live in one region). */
-export function createKmsClient(options: AwsClientOptions): KMSClient {
-  return new KMSClient(commonConfig(options));
-}
 
 /** How an adapter gets its clients: an injected factory, or the default one tuned by the other options. */
 export interface RegionalClientOptions<C> {

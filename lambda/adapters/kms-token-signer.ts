@@ -6,7 +6,7 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import {
   GetPublicKeyCommand,
   type GetPublicKeyCommandOutput,
-  type KMSClient,
+  KMSClient,
   SignCommand,
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
@@ -22,9 +22,10 @@ import {
   type WebIdentityClaims,
 } from '../core/web-identity-token';
 import {
+  type AwsClientOptions,
   asSdkError,
   checkDeadlineMs,
-  createKmsClient,
+  commonConfig,
   DeadlineExceededError,
   isTransientFailure,
   type RegionalClientOptions,
@@ -57,6 +58,11 @@ const SIGNING_BY_KEY_SPEC: Readonly<
   RSA_3072: { alg: 'RS256', kms: 'RSASSA_PKCS1_V1_5_SHA_256' },
   RSA_4096: { alg: 'RS256', kms: 'RSASSA_PKCS1_V1_5_SHA_256' },
 };
+
+/** A KMS client on the regional endpoint of `options.region` (keys live in one region). */
+export function createKmsClient(options: AwsClientOptions): KMSClient {
+  return new KMSClient(commonConfig(options));
+}
 
 /**
  * Options of `KmsTokenSigner`. The default client factory is `createKmsClient` (a keep-alive `KMSClient` on the

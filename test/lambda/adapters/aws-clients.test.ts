@@ -12,7 +12,6 @@ import {
   asSdkError,
   checkDeadlineMs,
   createDynamoDbDocumentClient,
-  createKmsClient,
   createStsClient,
   createUnsignedStsClient,
   DeadlineExceededError,
@@ -22,6 +21,7 @@ import {
   regionalClients,
   sendWithDeadline,
 } from '../../../lambda/adapters/aws-clients';
+import { createKmsClient } from '../../../lambda/adapters/kms-token-signer';
 import { failureOf, within } from '../../support/async';
 import { registerSecret } from '../../support/leak-scan';
 
