@@ -26,8 +26,10 @@ import {
 } from '../support/handler-harness';
 import { kmsError } from '../support/kms-keys';
 import { registerSecret } from '../support/leak-scan';
+import { describeRefusalsBeforeSts } from './refusals';
 
 useHandler(webIdentityEnv());
+describeRefusalsBeforeSts('web-identity');
 
 const [signingKey, nextKey] = webIdentityKeys() as [
   ReturnType<typeof webIdentityKeys>[0],
