@@ -103,7 +103,11 @@ export function createApp(
     [HEALTH_ROUTE]: async () => ({ status: 'ok' }),
     'GET /v1/tenant': async (event, record) => {
       const tenant = await deps.vendService.activeTenant(await principalOf(event, record));
-      return tenantBody(tenant, deps.allowedRegions);
+      return tenantBody(
+        tenant,
+        deps.allowedRegions,
+        webIdentity === undefined ? 'role-chaining' : 'web-identity',
+      );
     },
     'POST /v1/credentials': async (event, record, requestId) => {
       const { plan, credentials } = await vend(event, record, requestId, false);

@@ -63,8 +63,12 @@ export function dryRunBody(plan: SessionPlan) {
   };
 }
 
-/** `GET /v1/tenant`: what the caller's tenant may ask for. */
-export function tenantBody(tenant: Tenant, allowedRegions: readonly string[]) {
+/** `GET /v1/tenant`: what the caller's tenant may ask for, and how the deployment obtains its sessions. */
+export function tenantBody(
+  tenant: Tenant,
+  allowedRegions: readonly string[],
+  sessionMode: 'role-chaining' | 'web-identity',
+) {
   return {
     tenantId: tenant.tenantId,
     status: tenant.status,
@@ -73,5 +77,6 @@ export function tenantBody(tenant: Tenant, allowedRegions: readonly string[]) {
     maxDurationSeconds: tenant.maxDurationSeconds,
     region: tenant.region,
     regions: tenant.regions.filter((r) => allowedRegions.includes(r)),
+    sessionMode,
   };
 }

@@ -220,7 +220,11 @@ describe('POST /v1/credentials/dry-run and GET /v1/tenant', () => {
     const response = await call({ method: 'GET', url: '/v1/tenant' });
 
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ tenantId: 'acme', maxDurationSeconds: 3600 });
+    expect(response.body).toMatchObject({
+      tenantId: 'acme',
+      maxDurationSeconds: 3600,
+      sessionMode: 'role-chaining',
+    });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
   });
 });

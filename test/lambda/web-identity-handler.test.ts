@@ -166,7 +166,10 @@ describe('POST /v1/credentials in web-identity mode', () => {
     const tenant = await call({ method: 'GET', url: '/v1/tenant', token: tokenOf('hooli') });
     const dryRun = await call({ method: 'POST', url: '/v1/credentials/dry-run', token: tokenOf('hooli') });
 
-    expect(tenant).toMatchObject({ status: 200, body: { maxDurationSeconds: 7200 } });
+    expect(tenant).toMatchObject({
+      status: 200,
+      body: { maxDurationSeconds: 7200, sessionMode: 'web-identity' },
+    });
     expect(dryRun).toMatchObject({ status: 200, body: { dryRun: true, roleArn: ROLE_ARN } });
     expect(kms).toHaveReceivedCommandTimes(SignCommand, 0);
   });

@@ -171,6 +171,7 @@ describe.each(MODES)('the sandbox in %s mode', (mode) => {
         maxDurationSeconds: 1800,
         region: 'us-east-1',
         regions: ['us-east-1'],
+        sessionMode: mode,
       });
     });
 
