@@ -17,6 +17,7 @@ import {
   SESSION_MODE_NAMES,
   type SessionModeConfig,
   type SessionModeName,
+  signingKeyProblems,
   WEB_IDENTITY_TENANT_ROLES_UNSUPPORTED,
 } from './session-mode';
 
@@ -42,6 +43,7 @@ export const CONTEXT_KEYS: readonly string[] = [
   'sessionMode',
   'maxSessionDuration',
   'webIdentityAudience',
+  'webIdentitySigningKeys',
   'tenantCacheTtlSeconds',
   'reservedConcurrency',
   'logRetentionDays',
@@ -222,6 +224,7 @@ function readSessionMode(
   const { min, max } = ROLE_MAX_SESSION_RANGE;
   const maxSession = read.number('maxSessionDuration', { min, max, integer: true });
   const audience = read.string('webIdentityAudience');
+  const signingKeys = read.list('webIdentitySigningKeys');
   if (mode !== 'web-identity') {
     if (maxSession !== undefined && maxSession !== ROLE_CHAINING_MAX_SESSION_SECONDS) {
       problems.push(
@@ -231,11 +234,14 @@ function readSessionMode(
     }
     if (audience !== undefined)
       problems.push('webIdentityAudience: only applies with sessionMode=web-identity');
+    if (signingKeys !== undefined)
+      problems.push('webIdentitySigningKeys: only applies with sessionMode=web-identity');
     return mode === undefined ? undefined : { kind: 'role-chaining' };
   }
   if (audience !== undefined && !AUDIENCE_PATTERN.test(audience)) {
     problems.push(`webIdentityAudience: "${audience}" must match ${AUDIENCE_PATTERN}`);
   }
+  if (signingKeys !== undefined) problems.push(...signingKeyProblems(signingKeys, 'webIdentitySigningKeys'));
   // A malformed tenantRoles is refused on its own as well: say now that fixing it would not be enough.
   const hasTenantRoles =
     tenantRoles === undefined ? read.isSet('tenantRoles') : Object.keys(tenantRoles).length > 0;
@@ -246,6 +252,7 @@ function readSessionMode(
     kind: 'web-identity',
     ...(maxSession !== undefined && { maxSessionDuration: Duration.seconds(maxSession) }),
     ...(audience !== undefined && { audience }),
+    ...(signingKeys !== undefined && { signingKeys }),
   };
 }
 

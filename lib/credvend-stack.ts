@@ -1,5 +1,5 @@
 /** The credvend stack: one construct per concern, wired together; configuration arrives as typed props. */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -15,6 +15,7 @@ import { WebIdentity } from './constructs/web-identity';
 import { operatorPolicy } from './policies/operator-policy';
 import {
   audienceOf,
+  signingKeysOf,
   maxSessionSecondsOf,
   ROLE_CHAINING_MAX_SESSION_SECONDS,
   type SessionModeConfig,
@@ -186,6 +187,7 @@ export class CredvendStack extends Stack {
       this.webIdentity = new WebIdentity(this, 'WebIdentity', {
         issuer: this.api.baseUrl,
         audience: audienceOf(sessionMode),
+        signingKeys: signingKeysOf(sessionMode),
         signer: this.vendFunction.role,
         publishedBy: [this.api.restApi.deploymentStage, ...this.api.discoveryMethods],
       });
@@ -285,6 +287,10 @@ export class CredvendStack extends Stack {
       new CfnOutput(this, 'SigningKeyArn', {
         description: 'The KMS key the function signs its web-identity tokens with',
         value: this.webIdentity.signingKey.keyArn,
+      });
+      new CfnOutput(this, 'PublishedKeyArns', {
+        description: "Every key the issuer's JWKS publishes, the signing one first (two during a rotation)",
+        value: Fn.join(',', [...this.webIdentity.signingKeyArns]),
       });
     }
     if (this.identity.userPool && this.identity.appClient) {

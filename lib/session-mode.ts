@@ -40,6 +40,41 @@ export interface WebIdentityMode {
    * @default 'credvend'
    */
   readonly audience?: string;
+  /**
+   * The signing keys by name, in order: the first signs, all are published in the JWKS. A rotation adds a key
+   * second, then moves it first, then drops the old one, one deploy each (README: rotating the signing key).
+   * @default ['primary']
+   */
+  readonly signingKeys?: readonly string[];
+}
+
+/** The name of the stack's first signing key (logical ID `WebIdentitySigningKey`). */
+export const PRIMARY_SIGNING_KEY = 'primary';
+/** A signing key's name: it becomes part of the key's logical ID, so it must never change for a live key. */
+export const SIGNING_KEY_NAME = /^[a-z][a-z0-9]{0,15}$/;
+/** Keys published at once: the one that signs, and its successor or predecessor during a rotation. */
+export const MAX_SIGNING_KEYS = 2;
+
+/** The signing key names of `mode`, the signing one first. */
+export function signingKeysOf(mode: WebIdentityMode): readonly string[] {
+  return mode.signingKeys ?? [PRIMARY_SIGNING_KEY];
+}
+
+/** Every problem with a list of signing key names, each starting with `setting`. */
+export function signingKeyProblems(names: readonly string[], setting: string): string[] {
+  const problems: string[] = [];
+  if (names.length === 0 || names.length > MAX_SIGNING_KEYS) {
+    problems.push(
+      `${setting}: name 1 to ${MAX_SIGNING_KEYS} keys (the one that signs first), not ${names.length}`,
+    );
+  }
+  for (const name of names.filter((n) => !SIGNING_KEY_NAME.test(n))) {
+    problems.push(
+      `${setting}: "${name}" must match ${SIGNING_KEY_NAME} (it becomes part of the key's logical ID)`,
+    );
+  }
+  if (new Set(names).size !== names.length) problems.push(`${setting}: a key is named twice`);
+  return problems;
 }
 
 /** How the function obtains sessions. */
@@ -80,6 +115,7 @@ export function sessionModeProblems(mode: SessionModeConfig, tenantRoleCount: nu
   if (!AUDIENCE_PATTERN.test(audience)) {
     problems.push(`audience: "${audience}" must match ${AUDIENCE_PATTERN}`);
   }
+  problems.push(...signingKeyProblems(signingKeysOf(mode), 'signingKeys'));
   if (tenantRoleCount > 0) problems.push(`tenantRoles: ${WEB_IDENTITY_TENANT_ROLES_UNSUPPORTED}`);
   return problems;
 }
