@@ -41,8 +41,32 @@ export function authorize(
     region: chooseRegion(tenant, request.region, allowedRegions),
     durationSeconds: chooseDuration(tenant, request.durationSeconds),
     scope:
-      request.scope === undefined ? tenant.grants : request.scope.flatMap((entry) => narrow(tenant, entry)),
+      request.scope === undefined
+        ? tenant.grants
+        : withoutRepeats(request.scope.flatMap((entry) => narrow(tenant, entry))),
   };
+}
+
+/**
+ * The scope without repeats: an entry is dropped when another of the same bucket and prefix allows all its access
+ * levels (a prefix inside two grants narrows both, and a scope may ask for the same entry twice), so the session
+ * policy, the response and the audit event say it once. Each entry that stays is still one grant's narrowing.
+ */
+function withoutRepeats(scope: readonly Grant[]): Grant[] {
+  const covers = (wider: Grant, narrower: Grant) =>
+    wider.bucket === narrower.bucket &&
+    wider.prefix === narrower.prefix &&
+    narrower.access.every((level) => wider.access.includes(level));
+  return scope.filter(
+    (entry, index) =>
+      !scope.some(
+        (other, otherIndex) =>
+          otherIndex !== index &&
+          covers(other, entry) &&
+          // Of two entries that cover each other (the same), the first stays.
+          (!covers(entry, other) || otherIndex < index),
+      ),
+  );
 }
 
 function chooseRegion(

@@ -31,7 +31,7 @@ describe('authorize', () => {
     ]);
   });
 
-  it('keeps every grant that contains a requested entry', () => {
+  it('says a prefix inside two grants once, with the access both allow', () => {
     const result = authorize(
       ACME,
       { scope: [{ prefix: 'tenants/acme/uploads/x/', access: ['list'] }] },
@@ -39,7 +39,45 @@ describe('authorize', () => {
     );
     expect(result.scope).toEqual([
       { bucket: DATA_BUCKET, prefix: 'tenants/acme/uploads/x/', access: ['list'] },
-      { bucket: DATA_BUCKET, prefix: 'tenants/acme/uploads/x/', access: ['list'] },
+    ]);
+  });
+
+  it('keeps, of the grants a prefix lies in, the narrowing that allows the most, once', () => {
+    const result = authorize(ACME, { scope: [{ prefix: 'tenants/acme/uploads/2026/' }] }, REGIONS);
+    expect(result.scope).toEqual([
+      {
+        bucket: DATA_BUCKET,
+        prefix: 'tenants/acme/uploads/2026/',
+        access: ['read', 'write', 'delete', 'list'],
+      },
+    ]);
+  });
+
+  it('keeps different entries apart, in the order asked', () => {
+    const result = authorize(
+      ACME,
+      {
+        scope: [
+          { prefix: 'tenants/acme/uploads/2026/', access: ['read'] },
+          { prefix: 'tenants/acme/reports/' },
+          { prefix: 'tenants/acme/uploads/2026/', access: ['write'] },
+        ],
+      },
+      REGIONS,
+    );
+    // Neither of the two uploads entries allows all the other does: both stay, each one grant's narrowing.
+    expect(result.scope).toEqual([
+      { bucket: DATA_BUCKET, prefix: 'tenants/acme/uploads/2026/', access: ['read'] },
+      { bucket: DATA_BUCKET, prefix: 'tenants/acme/reports/', access: ['read', 'list'] },
+      { bucket: DATA_BUCKET, prefix: 'tenants/acme/uploads/2026/', access: ['write'] },
+    ]);
+  });
+
+  it('says an entry asked for twice once', () => {
+    const entry = { prefix: 'tenants/acme/reports/', access: ['read' as const] };
+    const result = authorize(ACME, { scope: [entry, entry] }, REGIONS);
+    expect(result.scope).toEqual([
+      { bucket: DATA_BUCKET, prefix: 'tenants/acme/reports/', access: ['read'] },
     ]);
   });
 
