@@ -1,5 +1,5 @@
 /** The credvend stack: one construct per concern, wired together; configuration arrives as typed props. */
-import { CfnOutput, Fn, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -15,11 +15,11 @@ import { WebIdentity } from './constructs/web-identity';
 import { operatorPolicy } from './policies/operator-policy';
 import {
   audienceOf,
-  signingKeysOf,
   maxSessionSecondsOf,
   ROLE_CHAINING_MAX_SESSION_SECONDS,
   type SessionModeConfig,
   sessionModeProblems,
+  signingKeysOf,
 } from './session-mode';
 
 /** The default session mode: the function's own role assumes the tenant access role. */
