@@ -28,7 +28,7 @@ import { assertIsJwks, findJwkInJwks, type Jwks, type JwksCache, SimpleJwksCache
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { type SupportedSignatureAlgorithm, supportedSignatureAlgorithms } from 'aws-jwt-verify/jwt-verifier';
-import { UnauthenticatedError } from '../core/errors';
+import { TokenExpiredError, UnauthenticatedError } from '../core/errors';
 import type { Principal } from '../core/model';
 import type { Authenticator } from '../core/ports';
 import { TENANT_ID_PATTERN } from '../core/tenant-record';
@@ -41,6 +41,13 @@ export const DEFAULT_TENANT_CLAIM = 'custom:tenant_id';
 export const DEFAULT_GRACE_SECONDS = 60;
 
 const MAX_GRACE_SECONDS = 300;
+/**
+ * The grace handed to aws-jwt-verify, which switches its own `exp`/`nbf` checks off. The library checks the
+ * signature first but `exp` before the issuer and audience (`validateJwtFields`), and the Cognito verifier checks
+ * client id and token use after both, so its `JwtExpiredError` does not prove that a token was meant for us. We
+ * judge the validity period ourselves, once everything else verified.
+ */
+const LIBRARY_TIME_CHECKS_OFF = Number.POSITIVE_INFINITY;
 const MAX_SUBJECT_LENGTH = 256;
 const MAX_JWKS_BYTES = 256 * 1024;
 const JWKS_FETCH_TIMEOUT_MS = 3000;
@@ -87,13 +94,19 @@ export interface OidcAuthenticatorOptions extends CommonOptions {
 /** Configuration of a `JwtAuthenticator`. */
 export type JwtAuthenticatorOptions = CognitoAuthenticatorOptions | OidcAuthenticatorOptions;
 
-/** Throws the one authentication error; `detail` is a fixed phrase for the audit log, never token content. */
+/** Throws the one authentication error for a request without a bearer token; `detail` is a fixed phrase. */
+function missing(detail: string): never {
+  throw new UnauthenticatedError({ tokenPresented: false, detail });
+}
+
+/** Throws the one authentication error for a bad token; `detail` is a fixed phrase, never token content. */
 function reject(detail: string, cause?: unknown): never {
-  throw new UnauthenticatedError({ cause, detail });
+  throw new UnauthenticatedError({ tokenPresented: true, cause, detail });
 }
 
 // Ordered: subclasses before the classes they extend.
 const LIBRARY_FAILURES: readonly (readonly [abstract new (...args: never[]) => Error, string])[] = [
+  // Not raised while the library's time checks are off; should that change, they stay generic.
   [JwtExpiredError, 'expired'],
   [JwtNotBeforeError, 'not yet valid'],
   [JwtInvalidIssuerError, 'wrong issuer'],
@@ -218,13 +231,15 @@ function checkJwksUri(uri: string): URL {
 /**
  * Verifies bearer JWTs (signature against the issuer's cached JWKS, issuer, audience or client id, `exp`/`nbf`
  * with a small grace, algorithm allow-list, size) and returns the caller as a `Principal`.
- * Every failure is an `UnauthenticatedError` whose `detail` says why, in a fixed phrase.
+ * A token that verified in every other respect but is past its `exp` is a `TokenExpiredError`; every other failure
+ * is an `UnauthenticatedError` whose `detail` says why, in a fixed phrase.
  * Misconfiguration throws a plain `Error` from the constructor, so a bad deployment fails at init.
  */
 export class JwtAuthenticator implements Authenticator {
   private readonly verify: (token: string) => Promise<JwtPayload>;
   private readonly tenantClaim: string;
   private readonly algorithms: ReadonlySet<string>;
+  private readonly graceSeconds: number;
 
   constructor(options: JwtAuthenticatorOptions) {
     const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
@@ -236,6 +251,7 @@ export class JwtAuthenticator implements Authenticator {
       throw new Error(`algorithms must be a non-empty subset of ${supportedSignatureAlgorithms.join(', ')}`);
     }
     this.algorithms = new Set(algorithms);
+    this.graceSeconds = graceSeconds;
     this.tenantClaim = options.tenantClaim ?? DEFAULT_TENANT_CLAIM;
     if (this.tenantClaim.length === 0) throw new Error('tenantClaim must not be empty');
     if (options.jwks !== undefined) assertIsJwks(options.jwks);
@@ -247,7 +263,7 @@ export class JwtAuthenticator implements Authenticator {
           userPoolId: options.userPoolId,
           tokenUse: options.tokenUse,
           clientId: checkList('clientId', options.clientId),
-          graceSeconds,
+          graceSeconds: LIBRARY_TIME_CHECKS_OFF,
         },
         staticCache === undefined ? undefined : { jwksCache: staticCache },
       );
@@ -268,7 +284,7 @@ export class JwtAuthenticator implements Authenticator {
           issuer: options.issuer,
           audience: checkList('audience', options.audience),
           jwksUri: jwksUri.href,
-          graceSeconds,
+          graceSeconds: LIBRARY_TIME_CHECKS_OFF,
         },
         jwksCache === undefined ? undefined : { jwksCache },
       );
@@ -277,9 +293,9 @@ export class JwtAuthenticator implements Authenticator {
     }
   }
 
-  /** Verifies the token and returns who is calling; throws `UnauthenticatedError` otherwise. */
+  /** Verifies the token and returns who is calling; throws `TokenExpiredError` or `UnauthenticatedError`. */
   async authenticate(token: string): Promise<Principal> {
-    if (typeof token !== 'string' || token.length === 0) reject('token missing');
+    if (typeof token !== 'string' || token.length === 0) missing('token missing');
     if (token.length > MAX_TOKEN_LENGTH) reject('token too large');
     let header: ReturnType<typeof decomposeUnverifiedJwt>['header'];
     try {
@@ -297,12 +313,27 @@ export class JwtAuthenticator implements Authenticator {
     } catch (error) {
       return reject(failureDetail(error), error);
     }
+    this.checkValidityPeriod(payload);
     return this.principalOf(payload);
   }
 
-  private principalOf(payload: JwtPayload): Principal {
+  /** `exp` and `nbf` with the grace, for a payload whose signature, issuer and audience the library verified. */
+  private checkValidityPeriod(payload: JwtPayload): void {
     // aws-jwt-verify accepts a token without `exp`; a credential service must not.
     if (typeof payload.exp !== 'number') reject('expiry missing');
+    const nowSeconds = Date.now() / 1000;
+    // Before `exp`: a token not yet valid is refused generically, whatever its expiry.
+    if (typeof payload.nbf === 'number' && payload.nbf - this.graceSeconds > nowSeconds)
+      reject('not yet valid');
+    if (payload.exp + this.graceSeconds < nowSeconds) {
+      const expiredAt = new Date(payload.exp * 1000);
+      // An `exp` further back than a Date reaches has no time to report.
+      if (Number.isNaN(expiredAt.getTime())) reject('expiry invalid');
+      throw new TokenExpiredError(expiredAt);
+    }
+  }
+
+  private principalOf(payload: JwtPayload): Principal {
     const subject = payload.sub;
     if (typeof subject !== 'string' || subject.length === 0) reject('subject missing');
     if (subject.length > MAX_SUBJECT_LENGTH || CONTROL_CHARACTER.test(subject)) reject('subject invalid');
@@ -317,12 +348,14 @@ export class JwtAuthenticator implements Authenticator {
 
 /**
  * Extracts the token from an `Authorization` header value: the `Bearer` scheme (any case), one space, one
- * token68 and nothing else. Throws `UnauthenticatedError` otherwise.
+ * token68 and nothing else. Throws `UnauthenticatedError` otherwise, with `tokenPresented: false` when the header
+ * carries no bearer token.
  */
 export function bearerToken(headerValue: string | undefined): string {
-  if (headerValue === undefined || headerValue.length === 0) reject('authorization header missing');
+  if (headerValue === undefined || headerValue.length === 0) missing('authorization header missing');
+  // Another scheme (or the bare word) carries no bearer token: RFC 6750 §3.1 treats it as no authentication.
+  if (!BEARER_PREFIX.test(headerValue)) missing('not a bearer token');
   if (headerValue.length > 'Bearer '.length + MAX_TOKEN_LENGTH) reject('token too large');
-  if (!BEARER_PREFIX.test(headerValue)) reject('not a bearer token');
   const token = headerValue.slice('Bearer '.length);
   if (!TOKEN68.test(token)) reject('malformed bearer token');
   return token;

@@ -70,8 +70,30 @@ export class UnauthenticatedError extends VendingError {
   readonly code = 'UNAUTHENTICATED';
   readonly status = 401;
   override name = 'UnauthenticatedError';
-  constructor(options?: { cause?: unknown; detail?: string }) {
+  /** False when the request carried no bearer token: RFC 6750 §3.1 then puts no error code in the challenge. */
+  readonly tokenPresented: boolean;
+  constructor(options: { tokenPresented: boolean; cause?: unknown; detail?: string }) {
     super('A valid bearer token is required.', options);
+    this.tokenPresented = options.tokenPresented;
+  }
+}
+
+/**
+ * A genuine token past its `exp` (and the clock-skew grace). Raised only once the signature, issuer and audience
+ * verified, so the expiry it reports tells the caller nothing that the token itself does not say.
+ */
+export class TokenExpiredError extends VendingError {
+  readonly code = 'TOKEN_EXPIRED';
+  readonly status = 401;
+  override name = 'TokenExpiredError';
+  readonly expiredAt: Date;
+  constructor(expiredAt: Date, options?: { cause?: unknown }) {
+    const at = expiredAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    super(`The bearer token expired at ${at}; get a new token from your identity provider.`, {
+      ...options,
+      detail: 'expired',
+    });
+    this.expiredAt = expiredAt;
   }
 }
 

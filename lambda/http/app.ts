@@ -58,8 +58,8 @@ const UNAUDITED_ROUTES = new Set([HEALTH_ROUTE, ...PUBLIC_ROUTES]);
  */
 export const WELL_KNOWN_MAX_AGE_SECONDS = 300;
 
-/** Routes whose errors use the container-credentials error shape. */
-const CONTAINER_ROUTES = new Set(['GET /v1/credentials/container']);
+/** Routes whose errors also carry the top-level `Code`/`Message` of the SDK credential formats. */
+const SDK_FORMAT_ROUTES = new Set(['GET /v1/credentials/container', 'GET /v1/credentials/process']);
 
 /** Builds the request handler. */
 export function createApp(
@@ -145,7 +145,7 @@ export function createApp(
       const outcome = outcomeOf(error);
       record.write(deps.audit, now(), outcome, error);
       return errorResponse(outcome, requestId, {
-        containerFormat: CONTAINER_ROUTES.has(routeKey),
+        sdkFormat: SDK_FORMAT_ROUTES.has(routeKey),
         headers: cors,
       });
     }

@@ -27,7 +27,8 @@ function headerValues(event: APIGatewayProxyEvent, name: string): string[] {
 /** The one `Authorization` header value; a doubled header is refused rather than guessed at. */
 export function authorizationHeader(event: APIGatewayProxyEvent): string | undefined {
   const values = headerValues(event, 'authorization');
-  if (values.length > 1) throw new UnauthenticatedError({ detail: 'more than one Authorization header' });
+  if (values.length > 1)
+    throw new UnauthenticatedError({ tokenPresented: true, detail: 'more than one Authorization header' });
   return values[0];
 }
 

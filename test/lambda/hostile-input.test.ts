@@ -291,7 +291,16 @@ const authorization: HostileCase[] = [
       ['two tokens', null, { authorization: `Bearer ${validToken()} ${validToken()}` }],
       ['an oversized header', null, { authorization: `Bearer ${'a'.repeat(10_000)}` }],
       ['a truncated token', validToken().slice(0, -12), {}],
-      ['an expired token', tokens.oidcToken({ exp: Math.floor(Date.now() / 1000) - 3600 }), {}],
+      [
+        'an expired token signed by another key',
+        otherKey.oidcToken({ exp: Math.floor(Date.now() / 1000) - 3600 }),
+        {},
+      ],
+      [
+        'an expired token for another audience',
+        tokens.oidcToken({ exp: Math.floor(Date.now() / 1000) - 3600, aud: 'another-api' }),
+        {},
+      ],
       ['a not-yet-valid token', tokens.oidcToken({ nbf: Math.floor(Date.now() / 1000) + 3600 }), {}],
       ['an alg:none token', tokens.noneToken(tokens.oidcClaims()), {}],
       ['an alg:none token with a signature', tokens.noneToken(tokens.oidcClaims(), 'c2lnbmF0dXJl'), {}],
@@ -316,6 +325,12 @@ const authorization: HostileCase[] = [
     status: 401,
     code: 'UNAUTHENTICATED',
   })),
+  {
+    name: 'an expired token',
+    request: withToken(tokens.oidcToken({ exp: Math.floor(Date.now() / 1000) - 3600 })),
+    status: 401,
+    code: 'TOKEN_EXPIRED',
+  },
   {
     name: 'a doubled Authorization header',
     request: {
@@ -430,9 +445,9 @@ describe('the hostile-input catalogue', () => {
       code: hostile.code,
     });
     const error = { code: hostile.code, message: expect.any(String), requestId: response.requestId };
-    const container = hostile.request.url.startsWith('/v1/credentials/container');
+    const sdkFormat = /^\/v1\/credentials\/(container|process)\b/.test(hostile.request.url);
     expect(response.body).toEqual(
-      container ? { Code: hostile.code, Message: expect.any(String), error } : { error },
+      sdkFormat ? { Code: hostile.code, Message: expect.any(String), error } : { error },
     );
     expect(JSON.stringify(response.body)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);

@@ -26,6 +26,12 @@ export function describeRefusalsBeforeSts(mode: SessionMode): void {
         'an expired token',
         { ...vend, token: tokens.oidcToken({ exp: 1_700_000_000 }) },
         401,
+        'TOKEN_EXPIRED',
+      ],
+      [
+        'an expired token for another audience',
+        { ...vend, token: tokens.oidcToken({ exp: 1_700_000_000, aud: 'another-api' }) },
+        401,
         'UNAUTHENTICATED',
       ],
       ['an unknown tenant', { ...vend, token: tokenOf('umbrella') }, 403, 'TENANT_NOT_FOUND'],
@@ -101,9 +107,9 @@ export function describeRefusalsBeforeSts(mode: SessionMode): void {
           status,
           code,
         });
-        expect(response.body).toEqual({
-          error: { code, message: expect.any(String), requestId: response.requestId },
-        });
+        const error = { code, message: expect.any(String), requestId: response.requestId };
+        const sdkFormat = /^\/v1\/credentials\/(container|process)\b/.test(request.url);
+        expect(response.body).toEqual(sdkFormat ? { Code: code, Message: error.message, error } : { error });
         expect(response.headers['Cache-Control']).toBe('no-store');
         expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
         expect(sts).toHaveReceivedCommandTimes(AssumeRoleWithWebIdentityCommand, 0);
@@ -120,13 +126,18 @@ export function describeRefusalsBeforeSts(mode: SessionMode): void {
       expect(response.headers['WWW-Authenticate']).toBe('Bearer');
     });
 
-    it('says the same generic thing for every authentication failure', async () => {
-      const missing = await call({ ...vend, token: null });
-      const expired = await call({ ...vend, token: tokens.oidcToken({ exp: 1_700_000_000 }) });
+    it('says the same generic thing for every authentication failure but a genuine expired token', async () => {
+      const messageOf = async (token: string | null) =>
+        ((await call({ ...vend, token })).body.error as { message: string }).message;
+      const missing = await messageOf(null);
 
-      expect((missing.body.error as { message: string }).message).toBe(
-        (expired.body.error as { message: string }).message,
+      await expect(messageOf(new TokenFactory('test-key-1').oidcToken({ exp: 1_700_000_000 }))).resolves.toBe(
+        missing,
       );
+      await expect(messageOf(tokens.oidcToken({ nbf: Math.floor(Date.now() / 1000) + 3600 }))).resolves.toBe(
+        missing,
+      );
+      await expect(messageOf(tokens.oidcToken({ exp: 1_700_000_000 }))).resolves.not.toBe(missing);
     });
   });
 }

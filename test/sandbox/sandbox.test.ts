@@ -141,10 +141,16 @@ describe.each(MODES)('the sandbox in %s mode', (mode) => {
         () => devToken(sandbox(), 'acme', 'alice', { aud: 'other-api' }),
       ],
       [
-        'an expired token',
+        'an expired token, saying it expired',
+        401,
+        'TOKEN_EXPIRED',
+        () => devToken(sandbox(), 'acme', 'alice', { exp: 1_700_000_000 }),
+      ],
+      [
+        'an expired token for another audience, saying nothing more',
         401,
         'UNAUTHENTICATED',
-        () => devToken(sandbox(), 'acme', 'alice', { exp: 1_700_000_000 }),
+        () => devToken(sandbox(), 'acme', 'alice', { exp: 1_700_000_000, aud: 'other-api' }),
       ],
     ])('refuses %s with %i %s, without calling STS', async (_, status, code, token) => {
       sandbox().emulator.resetCalls();

@@ -9,7 +9,7 @@ import {
   MAX_TOKEN_LENGTH,
   type OidcAuthenticatorOptions,
 } from '../../../lambda/adapters/jwt-authenticator';
-import { UnauthenticatedError } from '../../../lambda/core/errors';
+import { TokenExpiredError, UnauthenticatedError } from '../../../lambda/core/errors';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server';
 import {
   TEST_AUDIENCE,
@@ -41,6 +41,23 @@ async function expectUnauthenticated(attempt: Promise<unknown> | (() => unknown)
   expect(error).toBeInstanceOf(UnauthenticatedError);
   expect(error).toMatchObject({ code: 'UNAUTHENTICATED', status: 401, message: GENERIC_MESSAGE, detail });
 }
+
+/** A genuine token past its expiry: the expiry error, with the time (RFC 3339, whole seconds) in its message. */
+async function expectExpired(attempt: Promise<unknown>, expiredAt: string) {
+  const error = await failureOf(attempt);
+  expect(error).toBeInstanceOf(TokenExpiredError);
+  expect(error).toMatchObject({
+    code: 'TOKEN_EXPIRED',
+    status: 401,
+    message: `The bearer token expired at ${expiredAt}; get a new token from your identity provider.`,
+    detail: 'expired',
+  });
+  const exact = (error as TokenExpiredError).expiredAt.getTime();
+  expect(Math.floor(exact / 1000) * 1000).toBe(Date.parse(expiredAt));
+}
+
+/** 2023-11-14T22:13:20Z, long past. */
+const LONG_AGO = 1_700_000_000;
 
 function oidc(overrides: Partial<OidcAuthenticatorOptions> = {}): JwtAuthenticator {
   return new JwtAuthenticator({
@@ -98,9 +115,23 @@ describe('JwtAuthenticator', () => {
     });
 
     describe('time claims', () => {
-      it('refuses an expired token', async () => {
-        const token = tokens.oidcToken({ iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 });
-        await expectUnauthenticated(authenticator.authenticate(token), 'expired');
+      it('refuses an expired token, saying when it expired', async () => {
+        const token = tokens.oidcToken({ iat: LONG_AGO - 3600, exp: LONG_AGO });
+        await expectExpired(authenticator.authenticate(token), '2023-11-14T22:13:20Z');
+      });
+
+      it('reports the expiry of a token that expired an hour ago in whole seconds', async () => {
+        const exp = nowSeconds() - 3600;
+        const token = tokens.oidcToken({ iat: exp - 600, exp: exp + 0.75 });
+        await expectExpired(
+          authenticator.authenticate(token),
+          new Date(exp * 1000).toISOString().replace('.000Z', 'Z'),
+        );
+      });
+
+      it('refuses an expiry too far in the past for a date as a generic failure', async () => {
+        const token = tokens.oidcToken({ iat: undefined, exp: -1e20 });
+        await expectUnauthenticated(authenticator.authenticate(token), 'expiry invalid');
       });
 
       it('refuses a token that is not yet valid', async () => {
@@ -119,8 +150,19 @@ describe('JwtAuthenticator', () => {
       });
 
       it('refuses the same slightly expired token when no grace is configured', async () => {
-        const token = tokens.oidcToken({ exp: nowSeconds() - 20 });
-        await expectUnauthenticated(oidc({ graceSeconds: 0 }).authenticate(token), 'expired');
+        const exp = nowSeconds() - 20;
+        await expectExpired(
+          oidc({ graceSeconds: 0 }).authenticate(tokens.oidcToken({ exp })),
+          new Date(exp * 1000).toISOString().replace('.000Z', 'Z'),
+        );
+      });
+
+      it('refuses a token expired just past the grace', async () => {
+        const exp = nowSeconds() - 90;
+        await expectExpired(
+          authenticator.authenticate(tokens.oidcToken({ exp })),
+          new Date(exp * 1000).toISOString().replace('.000Z', 'Z'),
+        );
       });
 
       it('refuses a token without exp, which the library alone would accept', async () => {
@@ -150,6 +192,51 @@ describe('JwtAuthenticator', () => {
       it('refuses a token without an audience', async () => {
         const token = tokens.oidcToken({ aud: undefined });
         await expectUnauthenticated(authenticator.authenticate(token), 'wrong audience');
+      });
+    });
+
+    describe('an expired token that must still be refused generically', () => {
+      // aws-jwt-verify checks exp before issuer and audience: trusting its JwtExpiredError would report these.
+      const expired = { iat: LONG_AGO - 600, exp: LONG_AGO };
+
+      it('refuses one signed by another key under the same kid generically', async () => {
+        const impostor = new TokenFactory(tokens.kid);
+        await expectUnauthenticated(authenticator.authenticate(impostor.oidcToken(expired)), 'bad signature');
+      });
+
+      it('refuses one whose payload was changed after signing generically', async () => {
+        const token = tokens.tampered(tokens.oidcToken(), tokens.oidcClaims(expired));
+        await expectUnauthenticated(authenticator.authenticate(token), 'bad signature');
+      });
+
+      it('refuses one signed with an unknown kid generically', async () => {
+        const token = tokens.oidcToken(expired, { kid: 'rotated-away' });
+        await expectUnauthenticated(authenticator.authenticate(token), 'unknown signing key');
+      });
+
+      it('refuses an unsigned one generically', async () => {
+        const token = tokens.noneToken(tokens.oidcClaims(expired), 'c2lnbmF0dXJlLXBhcnQ');
+        await expectUnauthenticated(authenticator.authenticate(token), 'algorithm not allowed');
+      });
+
+      it('refuses one from another issuer generically', async () => {
+        const token = tokens.oidcToken({ ...expired, iss: 'https://evil.example.com' });
+        await expectUnauthenticated(authenticator.authenticate(token), 'wrong issuer');
+      });
+
+      it('refuses one for another audience generically', async () => {
+        const token = tokens.oidcToken({ ...expired, aud: 'another-api' });
+        await expectUnauthenticated(authenticator.authenticate(token), 'wrong audience');
+      });
+
+      it('refuses one without an audience generically', async () => {
+        const token = tokens.oidcToken({ ...expired, aud: undefined });
+        await expectUnauthenticated(authenticator.authenticate(token), 'wrong audience');
+      });
+
+      it('refuses one that is also not yet valid generically', async () => {
+        const token = tokens.oidcToken({ ...expired, nbf: nowSeconds() + 3600 });
+        await expectUnauthenticated(authenticator.authenticate(token), 'not yet valid');
       });
     });
 
@@ -317,6 +404,28 @@ describe('JwtAuthenticator', () => {
       });
     });
 
+    it('marks a refused token as presented, and an empty one as missing', async () => {
+      await expect(failureOf(authenticator.authenticate('not-a-jwt'))).resolves.toMatchObject({
+        tokenPresented: true,
+      });
+      await expect(failureOf(authenticator.authenticate(''))).resolves.toMatchObject({
+        tokenPresented: false,
+      });
+    });
+
+    it('never puts token content in the expiry error', async () => {
+      const token = tokens.oidcToken({ exp: LONG_AGO, 'custom:tenant_id': 'secret-tenant-value' });
+      const error = await failureOf(authenticator.authenticate(token));
+      expect(error).toBeInstanceOf(TokenExpiredError);
+      const text = JSON.stringify({
+        message: (error as Error).message,
+        detail: (error as TokenExpiredError).detail,
+      });
+      expect(text).not.toContain('secret-tenant-value');
+      expect(text).not.toContain(TEST_SUBJECT);
+      expect(text).not.toContain(token.split('.')[1]);
+    });
+
     it('never puts token content in the error', async () => {
       const token = tokens.oidcToken({ 'custom:tenant_id': 'Secret-Tenant-Value' });
       const error = await failureOf(authenticator.authenticate(token));
@@ -383,9 +492,39 @@ describe('JwtAuthenticator', () => {
       await expectUnauthenticated(cognito().authenticate(token), 'wrong issuer');
     });
 
-    it('refuses an expired Cognito token', async () => {
-      const token = tokens.cognitoToken('id', { exp: nowSeconds() - 3600 });
-      await expectUnauthenticated(cognito().authenticate(token), 'expired');
+    it('refuses an expired Cognito token, saying when it expired', async () => {
+      const token = tokens.cognitoToken('id', {
+        auth_time: LONG_AGO - 600,
+        iat: LONG_AGO - 600,
+        exp: LONG_AGO,
+      });
+      await expectExpired(cognito().authenticate(token), '2023-11-14T22:13:20Z');
+    });
+
+    // The Cognito verifier checks client id and token use only after the library's exp check.
+    it('refuses an expired Cognito token of another app client generically', async () => {
+      const token = tokens.cognitoToken('id', { exp: LONG_AGO }, { clientId: 'another-client-id' });
+      await expectUnauthenticated(cognito().authenticate(token), 'wrong client id');
+    });
+
+    it('refuses an expired Cognito token of the wrong token use generically', async () => {
+      await expectUnauthenticated(
+        cognito().authenticate(tokens.cognitoToken('access', { exp: LONG_AGO })),
+        'wrong token use',
+      );
+    });
+
+    it('refuses an expired Cognito token from another user pool generically', async () => {
+      const token = tokens.cognitoToken('id', { exp: LONG_AGO }, { userPoolId: 'eu-west-1_Other9999' });
+      await expectUnauthenticated(cognito().authenticate(token), 'wrong issuer');
+    });
+
+    it('refuses an expired Cognito token signed by another key generically', async () => {
+      const impostor = new TokenFactory(tokens.kid);
+      await expectUnauthenticated(
+        cognito().authenticate(impostor.cognitoToken('id', { exp: LONG_AGO })),
+        'bad signature',
+      );
     });
 
     it('refuses a Cognito token signed by another key', async () => {
@@ -618,23 +757,30 @@ describe('bearerToken', () => {
   });
 
   it.each([
-    ['a missing header', undefined, 'authorization header missing'],
-    ['an empty header', '', 'authorization header missing'],
-    ['another scheme', 'Basic dXNlcjpwYXNzd29yZA==', 'not a bearer token'],
-    ['the bare scheme', 'Bearer', 'not a bearer token'],
-    ['a scheme glued to the token', 'Bearerabc.def.ghi', 'not a bearer token'],
-    ['a leading space', ' Bearer abc.def.ghi', 'not a bearer token'],
-    ['a tab after the scheme', 'Bearer\tabc.def.ghi', 'not a bearer token'],
-    ['the scheme and a space only', 'Bearer ', 'malformed bearer token'],
-    ['two spaces before the token', 'Bearer  abc.def.ghi', 'malformed bearer token'],
-    ['a trailing space', 'Bearer abc.def.ghi ', 'malformed bearer token'],
-    ['two tokens', 'Bearer abc.def.ghi jkl.mno.pqr', 'malformed bearer token'],
-    ['two comma-separated credentials', 'Bearer abc.def.ghi,Bearer jkl.mno.pqr', 'malformed bearer token'],
-    ['padding inside the token', 'Bearer abc=.def.ghi', 'malformed bearer token'],
-    ['a non-ASCII token', 'Bearer abc.dé.ghi', 'malformed bearer token'],
-    ['a control character', 'Bearer abc.def.ghi\u0000', 'malformed bearer token'],
-    ['an oversized token', `Bearer ${'a'.repeat(MAX_TOKEN_LENGTH + 1)}`, 'token too large'],
-  ])('refuses %s', async (_, header, detail) => {
+    ['a missing header', undefined, 'authorization header missing', false],
+    ['an empty header', '', 'authorization header missing', false],
+    ['another scheme', 'Basic dXNlcjpwYXNzd29yZA==', 'not a bearer token', false],
+    ['another scheme, oversized', `Basic ${'a'.repeat(MAX_TOKEN_LENGTH + 1)}`, 'not a bearer token', false],
+    ['the bare scheme', 'Bearer', 'not a bearer token', false],
+    ['a scheme glued to the token', 'Bearerabc.def.ghi', 'not a bearer token', false],
+    ['a leading space', ' Bearer abc.def.ghi', 'not a bearer token', false],
+    ['a tab after the scheme', 'Bearer\tabc.def.ghi', 'not a bearer token', false],
+    ['the scheme and a space only', 'Bearer ', 'malformed bearer token', true],
+    ['two spaces before the token', 'Bearer  abc.def.ghi', 'malformed bearer token', true],
+    ['a trailing space', 'Bearer abc.def.ghi ', 'malformed bearer token', true],
+    ['two tokens', 'Bearer abc.def.ghi jkl.mno.pqr', 'malformed bearer token', true],
+    [
+      'two comma-separated credentials',
+      'Bearer abc.def.ghi,Bearer jkl.mno.pqr',
+      'malformed bearer token',
+      true,
+    ],
+    ['padding inside the token', 'Bearer abc=.def.ghi', 'malformed bearer token', true],
+    ['a non-ASCII token', 'Bearer abc.dé.ghi', 'malformed bearer token', true],
+    ['a control character', 'Bearer abc.def.ghi\u0000', 'malformed bearer token', true],
+    ['an oversized token', `Bearer ${'a'.repeat(MAX_TOKEN_LENGTH + 1)}`, 'token too large', true],
+  ])('refuses %s (token presented: %#)', async (_, header, detail, tokenPresented) => {
     await expectUnauthenticated(() => bearerToken(header), detail);
+    expect(await failureOf(() => bearerToken(header))).toMatchObject({ tokenPresented });
   });
 });
