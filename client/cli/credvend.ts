@@ -4,7 +4,7 @@
  * Secrets go to stdout only, where the caller asked for them; stderr carries error codes and messages.
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   type ApiOptions,
   CredvendApiError,
@@ -25,8 +25,30 @@ interface CommonOptions {
   readonly region?: string;
 }
 
+/** Exit codes: 1 the API refused or could not be reached, 2 usage, 3 the caller's token expired (get a new one). */
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_TOKEN_EXPIRED = 3;
+
 /** A usage problem: reported without a stack trace, exit code 2. */
 class UsageError extends Error {}
+
+/** `--url`: an http(s) base URL, refused at once otherwise (not later as "could not be reached"). */
+function apiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be an http(s) URL, such as https://api.example.com/prod');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidArgumentError(`must be an http(s) URL, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new InvalidArgumentError('must be the base URL alone: no query, fragment or credentials');
+  }
+  return value;
+}
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of seconds');
@@ -75,7 +97,10 @@ function vendParameters(options: CommonOptions): VendParameters {
 function withCommonOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--url <url>', 'base URL of the credvend API').env('CREDVEND_URL').makeOptionMandatory(),
+      new Option('--url <url>', 'base URL of the credvend API')
+        .env('CREDVEND_URL')
+        .argParser(apiUrl)
+        .makeOptionMandatory(),
     )
     .addOption(new Option('--token-file <file>', 'file holding the caller JWT').conflicts('tokenEnv'))
     .option('--token-env <variable>', 'environment variable holding the caller JWT')
@@ -100,6 +125,7 @@ function write(text: string): void {
 export function createProgram(): Command {
   const program = new Command('credvend')
     .description('Fetch tenant-scoped AWS credentials from a credvend API.')
+    .exitOverride()
     .showHelpAfterError();
 
   withCommonOptions(program.command('credential-process'))
@@ -138,10 +164,20 @@ export function createProgram(): Command {
       'print the two container-credentials variables: any AWS SDK then fetches and refreshes by itself',
     )
     .addOption(format())
-    .action((options: CommonOptions & { format: ShellFormat }) => {
+    .action(async (options: CommonOptions & { format: ShellFormat }) => {
+      if (options.scope.length > 1) {
+        throw new UsageError(
+          'container-env takes one --scope (the container-credentials URL carries one entry); ' +
+            'use credential-process or env for more',
+        );
+      }
+      const api = apiOptions(options);
+      const parameters = vendParameters(options);
+      // A dry run first: a bad, expired or refused token, or an unreachable API, fails here, not in every SDK later.
+      await previewSession(api, parameters);
       const variables = {
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: containerCredentialsUrl(options.url, vendParameters(options)),
-        AWS_CONTAINER_AUTHORIZATION_TOKEN: `Bearer ${readToken(options)}`,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: containerCredentialsUrl(options.url, parameters),
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: `Bearer ${api.token}`,
       };
       write(renderEnvironment(variables, options.format));
     });
@@ -179,17 +215,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     await createProgram().parseAsync([...argv]);
     return 0;
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed the problem (or the help, or the version, which are no failures).
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
     if (error instanceof CredvendApiError) {
       const request = error.requestId === undefined ? '' : ` (request ${error.requestId})`;
       process.stderr.write(`credvend: ${error.code}: ${error.message}${request}\n`);
-      return 1;
+      return error.code === 'TOKEN_EXPIRED' ? EXIT_TOKEN_EXPIRED : EXIT_FAILED;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`credvend: ${error.message}\n`);
-      return 2;
+      return EXIT_USAGE;
     }
     process.stderr.write(`credvend: unexpected ${error instanceof Error ? error.name : 'error'}\n`);
-    return 1;
+    return EXIT_FAILED;
   }
 }
 
