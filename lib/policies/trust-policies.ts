@@ -17,14 +17,6 @@ export const VEND_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetS
 
 type Conditions = Record<string, Record<string, string | string[]>>;
 
-/** The request a trust policy admits. */
-interface TrustRequirements {
-  /** Conditions on `aws:RequestTag/tenant` and `aws:TagKeys` (seen by AssumeRole and TagSession). */
-  readonly tags: Conditions;
-  /** `sts:ExternalId` (seen by AssumeRole only). */
-  readonly externalId?: string;
-}
-
 // `?*`: present and non-empty (a missing key fails StringLike).
 const NAMED_SOURCE: Conditions = { StringLike: { 'sts:SourceIdentity': '?*' } };
 
@@ -37,24 +29,42 @@ function allOf(...parts: Conditions[]): Conditions {
   return merged;
 }
 
-function trustStatements(principalArn: string, requirements: TrustRequirements): Record<string, unknown>[] {
+/** A non-empty `tenant` tag, and no other tag key. */
+const ANY_TENANT_TAG: Conditions = {
+  StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*' },
+  // ForAllValues alone passes when no tag is sent at all; the StringLike above closes that gap.
+  'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
+};
+
+/**
+ * The three statements of a vend's trust for `principal`: the assume action (`assume`, with every requirement),
+ * `sts:TagSession` (the tag conditions) and `sts:SetSourceIdentity` (a source identity).
+ */
+function trustStatements(
+  principal: Record<string, string>,
+  assume: { readonly sid: string; readonly action: string; readonly conditions: Conditions },
+  tags: Conditions,
+): Record<string, unknown>[] {
   const allow = (sid: string, action: string, condition: Conditions) => ({
     Sid: sid,
     Effect: 'Allow',
-    Principal: { AWS: principalArn },
+    Principal: principal,
     Action: action,
     Condition: condition,
   });
-  const externalId: Conditions =
-    requirements.externalId === undefined
-      ? {}
-      : { StringEquals: { 'sts:ExternalId': requirements.externalId } };
   return [
-    allow('AssumeForOneTenant', 'sts:AssumeRole', allOf(externalId, requirements.tags, NAMED_SOURCE)),
-    allow('TagWithTheTenant', 'sts:TagSession', requirements.tags),
+    allow(assume.sid, assume.action, allOf(assume.conditions, tags, NAMED_SOURCE)),
+    allow('TagWithTheTenant', 'sts:TagSession', tags),
     allow('NameTheUser', 'sts:SetSourceIdentity', NAMED_SOURCE),
   ];
 }
+
+/** The assume statement of an AssumeRole trust: its external id, when the role requires one. */
+const assumeRole = (externalId?: string): { sid: string; action: string; conditions: Conditions } => ({
+  sid: 'AssumeForOneTenant',
+  action: 'sts:AssumeRole',
+  conditions: externalId === undefined ? {} : { StringEquals: { 'sts:ExternalId': externalId } },
+});
 
 /**
  * The tenant access role's trust: the vend function's role, with a non-empty `tenant` tag (and no other tag key)
@@ -63,13 +73,7 @@ function trustStatements(principalArn: string, requirements: TrustRequirements):
 export function tenantAccessTrustPolicy(vendRoleArn: string): PolicyJson {
   return {
     Version: '2012-10-17',
-    Statement: trustStatements(vendRoleArn, {
-      tags: {
-        StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*' },
-        // ForAllValues alone passes when no tag is sent at all; the StringLike above closes that gap.
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
-      },
-    }),
+    Statement: trustStatements({ AWS: vendRoleArn }, assumeRole(), ANY_TENANT_TAG),
   };
 }
 
@@ -90,9 +94,8 @@ export interface TenantRoleTrustProps {
 export function tenantRoleTrustPolicy(props: TenantRoleTrustProps): PolicyJson {
   return {
     Version: '2012-10-17',
-    Statement: trustStatements(props.vendRoleArn, {
-      tags: { StringEquals: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: props.tenantId } },
-      externalId: props.externalId,
+    Statement: trustStatements({ AWS: props.vendRoleArn }, assumeRole(props.externalId), {
+      StringEquals: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: props.tenantId },
     }),
   };
 }
@@ -119,27 +122,16 @@ export function oidcConditionKeyPrefix(issuer: string): string {
  * and the source identity; `sts:TagSession` the tags; `sts:SetSourceIdentity` the source identity.
  */
 export function webIdentityTrustPolicy(props: WebIdentityTrustProps): PolicyJson {
-  const principal = { Federated: props.providerArn };
-  const audience: Conditions = {
-    StringEquals: { [`${oidcConditionKeyPrefix(props.issuer)}:aud`]: props.audience },
-  };
-  const tags: Conditions = {
-    StringLike: { [`aws:RequestTag/${TENANT_TAG_KEY}`]: '?*' },
-    'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG_KEY] },
-  };
-  const allow = (sid: string, action: string, condition: Conditions) => ({
-    Sid: sid,
-    Effect: 'Allow',
-    Principal: principal,
-    Action: action,
-    Condition: condition,
-  });
   return {
     Version: '2012-10-17',
-    Statement: [
-      allow('AssumeWithCredvendTokens', 'sts:AssumeRoleWithWebIdentity', allOf(audience, tags, NAMED_SOURCE)),
-      allow('TagWithTheTenant', 'sts:TagSession', tags),
-      allow('NameTheUser', 'sts:SetSourceIdentity', NAMED_SOURCE),
-    ],
+    Statement: trustStatements(
+      { Federated: props.providerArn },
+      {
+        sid: 'AssumeWithCredvendTokens',
+        action: 'sts:AssumeRoleWithWebIdentity',
+        conditions: { StringEquals: { [`${oidcConditionKeyPrefix(props.issuer)}:aud`]: props.audience } },
+      },
+      ANY_TENANT_TAG,
+    ),
   };
 }
